@@ -1,0 +1,78 @@
+"""Bearer tokens: HS256-signed JWTs carrying a role and optional outlet/technician scope.
+
+``aftersales token --role dispatcher`` prints one for development; a deployment issues them from
+its identity provider with the same claims and secret (``AFTERSALES_SECRET_KEY``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from dispatch.access import Principal, Role
+
+ALGORITHM = "HS256"
+PUBLIC_PATHS = ("/health", "/schema", "/track", "/static", "/console", "/favicon.ico")
+
+
+def issue_token(
+    secret: str,
+    role: Role,
+    subject: str = "dev",
+    outlet_id: uuid.UUID | None = None,
+    technician_id: uuid.UUID | None = None,
+    ttl: timedelta = timedelta(hours=12),
+) -> str:
+    now = datetime.now(UTC)
+    claims: dict[str, Any] = {"sub": subject, "role": role.value, "iat": now, "exp": now + ttl}
+    if outlet_id is not None:
+        claims["outlet"] = str(outlet_id)
+    if technician_id is not None:
+        claims["technician"] = str(technician_id)
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def _optional_uuid(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(str(value)) if value else None
+
+
+def read_token(secret: str, token: str) -> Principal:
+    """Verify a token and return its principal; any defect is a 401 with the reason."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "role"]}
+        )
+        return Principal(
+            subject=str(claims.get("sub", "")),
+            role=Role(claims["role"]),
+            outlet_id=_optional_uuid(claims.get("outlet")),
+            technician_id=_optional_uuid(claims.get("technician")),
+        )
+    except jwt.ExpiredSignatureError:
+        raise NotAuthorizedException("token expired: get a new one") from None
+    except (jwt.InvalidTokenError, ValueError) as error:
+        raise NotAuthorizedException(f"invalid token: {error}") from None
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Puts the caller's ``Principal`` on ``request.user``; 401 without a valid bearer token."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthorizedException(
+                "missing bearer token: send 'Authorization: Bearer <token>' "
+                "(development: `aftersales token --role dispatcher`)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        secret: str = connection.app.state.secret
+        return AuthenticationResult(user=read_token(secret, token.strip()), auth=token)

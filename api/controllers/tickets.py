@@ -1,0 +1,149 @@
+"""Repair calls and dispatch decisions (R-IN-1, R-DI-1 … R-DI-5)."""
+
+from __future__ import annotations
+
+import uuid
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+
+from api.schemas.common import Page, PageNumber, PageSize
+from api.schemas.tickets import DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
+from dispatch.access import Principal
+from dispatch.errors import InvalidInput
+from dispatch.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
+from dispatch.tickets import (
+    CustomerInput,
+    PreviewRequest,
+    SiteInput,
+    TicketCreate,
+    TicketService,
+    TicketView,
+)
+from storage.repositories.tickets import TicketFilter
+
+
+class DispatchController(Controller):
+    path = "/api/v1/dispatch"
+    tags = ["dispatch"]
+
+    @post(
+        "/preview", status_code=200, summary="The decision a repair call at this site would get now"
+    )
+    async def preview(
+        self,
+        data: JSONBody[PreviewIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+    ) -> DecisionOut:
+        decision = await tickets.preview(
+            caller,
+            PreviewRequest(
+                plant_id=data.plant_id,
+                site=data.site.to_wgs84("site"),
+                reported_at=data.reported_at,
+                urgency=parse_choice(Urgency, data.urgency, "urgency"),
+            ),
+        )
+        return DecisionOut.of(decision)
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in WGS-84 degrees."""
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise InvalidInput("bbox", "bbox must be west,south,east,north in degrees") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise InvalidInput(
+            "bbox", "bbox out of range: lon in [-180, 180], lat in [-90, 90], south <= north"
+        )
+    return west, south, east, north
+
+
+async def _ticket_out(view: TicketView, tickets: TicketService, with_events: bool) -> TicketOut:
+    ticket = view.ticket
+    decision = None
+    if view.decision is not None:
+        outlet_name = None
+        if view.decision.outlet_id is not None:
+            outlet_name = (await tickets.outlets.get(view.decision.outlet_id)).name
+        decision = DecisionOut.of_row(view.decision, outlet_name, ZoneInfo(ticket.timezone))
+    events = (
+        [EventOut.of(e) for e in await tickets.tickets.events(ticket.id)] if with_events else None
+    )
+    return TicketOut.of(ticket, decision, events)
+
+
+class TicketController(Controller):
+    path = "/api/v1/tickets"
+    tags = ["tickets"]
+
+    @post("/", summary="Take a repair call: record it and decide who goes and by when")
+    async def create(
+        self,
+        data: JSONBody[TicketIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+    ) -> TicketOut:
+        site = data.site.to_wgs84("site")
+        view = await tickets.create(
+            caller,
+            TicketCreate(
+                plant_id=data.plant_id,
+                site=site,
+                site_input=SiteInput(
+                    float(data.site.lon), float(data.site.lat), data.site.crs.upper()
+                ),
+                fault_description=data.fault.description,
+                fault_type=parse_choice(FaultType, data.fault.type, "fault.type"),
+                urgency=parse_choice(Urgency, data.urgency, "urgency"),
+                channel=parse_choice(Channel, data.channel, "channel"),
+                customer=CustomerInput(data.customer.name, data.customer.phone)
+                if data.customer
+                else None,
+                asset_id=data.asset_id,
+                contact_name=data.contact_name,
+                contact_phone=data.contact_phone,
+                address=data.address,
+                reported_at=data.reported_at,
+            ),
+        )
+        return await _ticket_out(view, tickets, with_events=False)
+
+    @get("/{ticket_id:uuid}", summary="One ticket with its decision and audit trail")
+    async def detail(
+        self,
+        ticket_id: uuid.UUID,
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+    ) -> TicketOut:
+        return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
+
+    @get("/", summary="Tickets by arrival deadline, for the console")
+    async def list_tickets(
+        self,
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+        status: FromQuery[str | None] = None,
+        plant_id: FromQuery[uuid.UUID | None] = None,
+        outlet_id: FromQuery[uuid.UUID | None] = None,
+        urgency: FromQuery[str | None] = None,
+        bbox: FromQuery[str | None] = None,
+        page: PageNumber = 1,
+        page_size: PageSize = 50,
+    ) -> Page[TicketOut]:
+        where = TicketFilter(
+            status=parse_choice(TicketStatus, status, "status").value if status else None,
+            plant_id=plant_id,
+            outlet_id=outlet_id,
+            urgency=parse_choice(Urgency, urgency, "urgency").value if urgency else None,
+            bbox=parse_bbox(bbox),
+        )
+        found = await tickets.page(caller, where, page, page_size)
+        return Page([TicketOut.of(t) for t in found.items], found.total, page, page_size)

@@ -1,0 +1,117 @@
+"""The one table from error classes to HTTP answers, and the one error body shape.
+
+Every error answer is ``{"error": code, "detail": message, "field": name?}``. Domain errors carry
+no HTTP; this module decides. Anything not in the table is a bug and stays a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+)
+from litestar.types import ExceptionHandlersMap
+
+from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
+from geo.errors import InvalidCoordinate, UnknownDatum
+from storage.errors import Conflict, NotFound
+
+STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
+    InvalidCoordinate: (HTTP_400_BAD_REQUEST, "invalid_coordinate"),
+    UnknownDatum: (HTTP_400_BAD_REQUEST, "unknown_datum"),
+    InvalidInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
+    UnknownPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
+    NotPermitted: (HTTP_403_FORBIDDEN, "forbidden"),
+    NotFound: (HTTP_404_NOT_FOUND, "not_found"),
+    Conflict: (HTTP_409_CONFLICT, "conflict"),
+    StateConflict: (HTTP_409_CONFLICT, "conflict"),
+}
+
+
+logger = logging.getLogger("aftersales")
+
+
+async def log_unexpected(error: Exception, scope: Any) -> None:
+    """Log bugs (anything not in the table) with their stack; expected 4xx stay quiet."""
+    if isinstance(error, HTTPException | ValidationException) or type(error) in STATUS_BY_ERROR:
+        return
+    if any(kind in STATUS_BY_ERROR for kind in type(error).__mro__):
+        return
+    logger.error("unexpected error on %s", scope.get("path"), exc_info=error)
+
+
+def error_body(code: str, detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": code, "detail": detail}
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    return body
+
+
+def _domain_error(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    for kind in type(error).__mro__:
+        if kind in STATUS_BY_ERROR:
+            status, code = STATUS_BY_ERROR[kind]
+            break
+    else:  # pragma: no cover - registered only for the classes above
+        raise error
+    field = getattr(error, "field", None)
+    return Response(error_body(code, str(error), field), status_code=status)
+
+
+MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+def _field_of(item: dict[str, Any]) -> str | None:
+    """Litestar's validation errors give ``key`` (``data`` = the body itself) and msgspec's
+    message; a missing field is named in the message, so join it to the key's path."""
+    key = str(item.get("key") or "")
+    path = [] if key in ("", "data") else [key.removeprefix("data.")]
+    missing = MISSING_FIELD.search(str(item.get("message", "")))
+    if missing:
+        path.append(missing.group(1))
+    return ".".join(path) or None
+
+
+def _validation_error(
+    _: Request[Any, Any, Any], error: ValidationException
+) -> Response[dict[str, Any]]:
+    items = (
+        [item for item in error.extra if isinstance(item, dict)]
+        if isinstance(error.extra, list)
+        else []
+    )
+    if not items:
+        return Response(error_body("invalid_request", error.detail), status_code=error.status_code)
+    field = _field_of(items[0])
+    message = str(items[0].get("message", error.detail)).split(" - at `")[0]
+    detail = f"{field}: {message}" if field else message
+    return Response(error_body("invalid_request", detail, field), status_code=error.status_code)
+
+
+def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    code = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+    }.get(error.status_code, "http_error")
+    return Response(
+        error_body(code, error.detail), status_code=error.status_code, headers=error.headers
+    )
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    handlers: ExceptionHandlersMap = {kind: _domain_error for kind in STATUS_BY_ERROR}
+    handlers[ValidationException] = _validation_error
+    handlers[HTTPException] = _http_error
+    return handlers

@@ -1,0 +1,191 @@
+"""Request and response shapes for repair calls and dispatch decisions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
+from dispatch.decision import Decision
+from storage.models import DispatchDecision, Ticket, TicketEvent
+
+
+class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    plant_id: uuid.UUID
+    site: LocationIn
+    reported_at: datetime | None = None
+    urgency: str = "normal"
+
+
+class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    phone: Phone | None = None
+
+
+class FaultIn(msgspec.Struct, forbid_unknown_fields=True):
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    type: str = "other"
+
+
+class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A repair call (R-IN-1): who, contact, asset, fault, location, time received."""
+
+    plant_id: uuid.UUID
+    site: LocationIn
+    fault: FaultIn
+    urgency: str = "normal"
+    channel: str = "phone"
+    customer: CustomerIn | None = None
+    asset_id: uuid.UUID | None = None
+    contact_name: Name | None = None
+    contact_phone: Phone | None = None
+    address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    reported_at: datetime | None = None
+
+
+class OutletRef(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    distance_km: float
+
+
+class PolicyRef(msgspec.Struct):
+    name: str
+    version: int
+
+
+class DecisionOut(msgspec.Struct):
+    """R-DI-1/R-DI-2: who goes (``direct`` = the plant's engineers, ``outlet``) and by when."""
+
+    mode: str
+    distance_km: float
+    arrival_deadline: datetime | None
+    response_deadline: datetime | None
+    outlet: OutletRef | None
+    policy: PolicyRef
+    explanation: list[str]
+    warnings: list[str]
+    id: uuid.UUID | None = None
+    decided_at: datetime | None = None
+
+    @classmethod
+    def of(cls, decision: Decision) -> DecisionOut:
+        outlet = decision.outlet
+        return cls(
+            mode=decision.mode.value,
+            distance_km=decision.distance_km,
+            arrival_deadline=decision.arrival_deadline,
+            response_deadline=decision.response_deadline,
+            outlet=OutletRef(outlet.id, outlet.name, outlet.distance_km) if outlet else None,
+            policy=PolicyRef(decision.policy_name, decision.policy_version),
+            explanation=list(decision.explanation),
+            warnings=list(decision.warnings),
+        )
+
+    @classmethod
+    def of_row(cls, row: DispatchDecision, outlet_name: str | None, tz: ZoneInfo) -> DecisionOut:
+        outlet = None
+        if row.outlet_id is not None and row.outlet_distance_km is not None:
+            outlet = OutletRef(row.outlet_id, outlet_name or "", float(row.outlet_distance_km))
+        return cls(
+            id=row.id,
+            mode=row.mode,
+            distance_km=float(row.distance_km),
+            arrival_deadline=_local(row.arrival_deadline, tz),
+            response_deadline=_local(row.response_deadline, tz),
+            outlet=outlet,
+            policy=PolicyRef(row.policy_name, row.policy_version),
+            explanation=list(row.explanation),
+            warnings=list(row.warnings),
+            decided_at=row.decided_at,
+        )
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return moment.astimezone(tz) if moment is not None else None
+
+
+class EventOut(msgspec.Struct):
+    at: datetime
+    actor: str
+    kind: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: TicketEvent) -> EventOut:
+        return cls(at=event.at, actor=event.actor, kind=event.kind, data=event.data)
+
+
+class SiteInputOut(msgspec.Struct):
+    lon: float
+    lat: float
+    crs: str
+
+
+class TicketOut(msgspec.Struct):
+    id: uuid.UUID
+    number: str
+    plant_id: uuid.UUID
+    status: str
+    urgency: str
+    channel: str
+    fault: dict[str, str]
+    site: LocationOut
+    site_input: SiteInputOut
+    address: str | None
+    customer_id: uuid.UUID | None
+    asset_id: uuid.UUID | None
+    contact_name: str | None
+    contact_phone: str | None
+    reported_at: datetime
+    mode: str
+    outlet_id: uuid.UUID | None
+    arrival_deadline: datetime | None
+    response_deadline: datetime | None
+    created_at: datetime
+    decision: DecisionOut | None = None
+    events: list[EventOut] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        ticket: Ticket,
+        decision: DecisionOut | None = None,
+        events: list[EventOut] | None = None,
+    ) -> TicketOut:
+        tz = ZoneInfo(ticket.timezone)
+        return cls(
+            id=ticket.id,
+            number=ticket_number(ticket.number),
+            plant_id=ticket.plant_id,
+            status=ticket.status,
+            urgency=ticket.urgency,
+            channel=ticket.channel,
+            fault={"description": ticket.fault_description, "type": ticket.fault_type},
+            site=location_out(ticket.site_lon, ticket.site_lat),
+            site_input=SiteInputOut(
+                ticket.site_input_lon, ticket.site_input_lat, ticket.site_input_crs
+            ),
+            address=ticket.address,
+            customer_id=ticket.customer_id,
+            asset_id=ticket.asset_id,
+            contact_name=ticket.contact_name,
+            contact_phone=ticket.contact_phone,
+            reported_at=ticket.reported_at.astimezone(tz),
+            mode=ticket.mode,
+            outlet_id=ticket.outlet_id,
+            arrival_deadline=_local(ticket.arrival_deadline, tz),
+            response_deadline=_local(ticket.response_deadline, tz),
+            created_at=ticket.created_at,
+            decision=decision,
+            events=events,
+        )
+
+
+def ticket_number(number: int) -> str:
+    """The number the hotline reads to the customer, e.g. ``AS-001001``."""
+    return f"AS-{number:06d}"

@@ -1,0 +1,156 @@
+"""Plants, outlets and technicians; the nearest-outlet search lives here (spatial SQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from geo.coordinates import LonLat
+from geo.wkt import point_ewkt
+from storage.errors import NotFound
+from storage.models import Outlet, Plant, Technician
+from storage.repositories.pages import Page, paginate
+
+CANDIDATES = 8
+"""How many outlets the KNN search hands to the exact geodesic re-rank."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRow:
+    id: uuid.UUID
+    name: str
+    location: LonLat
+
+
+def _site(point: LonLat) -> object:
+    return func.ST_GeogFromText(literal(point_ewkt(point)))
+
+
+class PlantRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, plant: Plant) -> Plant:
+        self.session.add(plant)
+        await self.session.flush()
+        await self.session.refresh(plant)
+        return plant
+
+    async def get(self, plant_id: uuid.UUID) -> Plant:
+        plant = await self.session.get(Plant, plant_id)
+        if plant is None:
+            raise NotFound("plant", plant_id)
+        return plant
+
+    async def page(self, page: int, page_size: int) -> Page[Plant]:
+        return await paginate(
+            self.session, select(Plant).order_by(Plant.name, Plant.id), page, page_size
+        )
+
+
+class OutletRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, outlet: Outlet) -> Outlet:
+        self.session.add(outlet)
+        await self.session.flush()
+        await self.session.refresh(outlet)
+        return outlet
+
+    async def get(self, outlet_id: uuid.UUID) -> Outlet:
+        outlet = await self.session.get(Outlet, outlet_id)
+        if outlet is None:
+            raise NotFound("outlet", outlet_id)
+        return outlet
+
+    async def page(
+        self,
+        page: int,
+        page_size: int,
+        plant_id: uuid.UUID | None = None,
+        active: bool | None = None,
+    ) -> Page[Outlet]:
+        query: Select[tuple[Outlet]] = select(Outlet).order_by(Outlet.name, Outlet.id)
+        if plant_id is not None:
+            query = query.where(Outlet.plant_id == plant_id)
+        if active is not None:
+            query = query.where(Outlet.active == active)
+        return await paginate(self.session, query, page, page_size)
+
+    async def set_active(self, outlet_id: uuid.UUID, active: bool) -> Outlet:
+        outlet = await self.get(outlet_id)
+        await self.session.execute(
+            update(Outlet)
+            .where(Outlet.id == outlet_id)
+            .values(active=active, updated_at=func.now())
+        )
+        await self.session.refresh(outlet)
+        return outlet
+
+    async def serving(
+        self, plant_id: uuid.UUID, site: LonLat, limit: int = CANDIDATES
+    ) -> list[OutletRow]:
+        """Active outlets of the plant whose radius/area covers ``site``, nearest first (KNN).
+
+        The ``<->`` order uses the GiST index on a sphere; callers re-rank on the ellipsoid.
+        """
+        point = _site(site)
+        query = (
+            select(Outlet.id, Outlet.name, Outlet.location_lon, Outlet.location_lat)
+            .where(Outlet.plant_id == plant_id, Outlet.active.is_(True))
+            .where(
+                or_(
+                    Outlet.service_radius_km.is_(None),
+                    func.ST_DWithin(Outlet.location, point, Outlet.service_radius_km * 1000),
+                )
+            )
+            .where(or_(Outlet.service_area.is_(None), func.ST_Covers(Outlet.service_area, point)))
+            .order_by(Outlet.location.op("<->")(point))
+            .limit(limit)
+        )
+        rows = await self.session.execute(query)
+        return [
+            OutletRow(row.id, row.name, LonLat(row.location_lon, row.location_lat)) for row in rows
+        ]
+
+
+class TechnicianRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, technician: Technician) -> Technician:
+        self.session.add(technician)
+        await self.session.flush()
+        await self.session.refresh(technician)
+        return technician
+
+    async def get(self, technician_id: uuid.UUID) -> Technician:
+        technician = await self.session.get(Technician, technician_id)
+        if technician is None:
+            raise NotFound("technician", technician_id)
+        return technician
+
+    async def page(
+        self,
+        page: int,
+        page_size: int,
+        plant_id: uuid.UUID | None = None,
+        outlet_id: uuid.UUID | None = None,
+    ) -> Page[Technician]:
+        query: Select[tuple[Technician]] = select(Technician).order_by(
+            Technician.name, Technician.id
+        )
+        if plant_id is not None:
+            query = query.where(Technician.plant_id == plant_id)
+        if outlet_id is not None:
+            query = query.where(Technician.outlet_id == outlet_id)
+        return await paginate(self.session, query, page, page_size)
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[Technician]:
+        rows = await self.session.scalars(select(Technician).where(Technician.id.in_(ids)))
+        return list(rows)

@@ -1,0 +1,90 @@
+"""Tickets, their dispatch decisions and their audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.errors import NotFound
+from storage.models import DispatchDecision, Ticket, TicketEvent
+from storage.repositories.pages import Page, paginate
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """What a list may be narrowed to. ``outlet_id`` is also how outlet-scoped tokens see."""
+
+    status: str | None = None
+    plant_id: uuid.UUID | None = None
+    outlet_id: uuid.UUID | None = None
+    urgency: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class TicketRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        self.session.add(ticket)
+        await self.session.flush()
+        await self.session.refresh(ticket)
+        return ticket
+
+    async def refresh(self, ticket: Ticket) -> None:
+        """Flush pending changes and reload the row (server defaults, computed columns)."""
+        await self.session.flush()
+        await self.session.refresh(ticket)
+
+    async def get(self, ticket_id: uuid.UUID, outlet_scope: uuid.UUID | None = None) -> Ticket:
+        """A ticket by id; with an outlet scope, another outlet's ticket does not exist."""
+        ticket = await self.session.get(Ticket, ticket_id)
+        if ticket is None or (outlet_scope is not None and ticket.outlet_id != outlet_scope):
+            raise NotFound("ticket", ticket_id)
+        return ticket
+
+    async def page(self, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
+        query: Select[tuple[Ticket]] = select(Ticket).order_by(
+            Ticket.arrival_deadline.asc().nulls_first(), Ticket.number
+        )
+        if where.status is not None:
+            query = query.where(Ticket.status == where.status)
+        if where.plant_id is not None:
+            query = query.where(Ticket.plant_id == where.plant_id)
+        if where.outlet_id is not None:
+            query = query.where(Ticket.outlet_id == where.outlet_id)
+        if where.urgency is not None:
+            query = query.where(Ticket.urgency == where.urgency)
+        if where.bbox is not None:
+            west, south, east, north = where.bbox
+            envelope = func.ST_MakeEnvelope(west, south, east, north, 4326)
+            query = query.where(func.ST_Intersects(Ticket.site, func.geography(envelope)))
+        return await paginate(self.session, query, page, page_size)
+
+    async def add_decision(self, decision: DispatchDecision) -> DispatchDecision:
+        self.session.add(decision)
+        await self.session.flush()
+        return decision
+
+    async def decision(self, decision_id: uuid.UUID) -> DispatchDecision:
+        found = await self.session.get(DispatchDecision, decision_id)
+        if found is None:
+            raise NotFound("decision", decision_id)
+        return found
+
+    async def record(
+        self, ticket_id: uuid.UUID, actor: str, kind: str, data: dict[str, Any]
+    ) -> None:
+        """Append a line to the ticket's audit trail."""
+        self.session.add(TicketEvent(ticket_id=ticket_id, actor=actor, kind=kind, data=data))
+        await self.session.flush()
+
+    async def events(self, ticket_id: uuid.UUID) -> list[TicketEvent]:
+        rows = await self.session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.seq)
+        )
+        return list(rows)
