@@ -12,12 +12,13 @@ from advanced_alchemy.extensions.litestar import (
 )
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.logging.config import LoggingConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from sqlalchemy.pool import NullPool
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
 from api.controllers.customers import AssetController, CustomerController
@@ -42,6 +43,13 @@ def database_url(settings: Settings) -> str:
     return embedded_url(settings.home, settings.database_name)
 
 
+def engine_config(pool_size: int) -> EngineConfig:
+    """A pool of ``pool_size`` connections; 0 opens one per session (tests, pgbouncer setups)."""
+    if pool_size == 0:
+        return EngineConfig(poolclass=NullPool)
+    return EngineConfig(pool_size=pool_size, max_overflow=pool_size)
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the service. Policies are loaded and validated here: a bad preset stops start-up."""
     policies = PolicyRegistry.load(settings.policy_dir)
@@ -49,9 +57,7 @@ def create_app(settings: Settings) -> Litestar:
         connection_string=database_url(settings),
         before_send_handler="autocommit",
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        engine_config=EngineConfig(
-            pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size
-        ),
+        engine_config=engine_config(settings.db_pool_size),
         set_default_exception_handler=False,
         enable_touch_updated_timestamp_listener=False,
     )

@@ -45,9 +45,7 @@ def _optional_uuid(value: Any) -> uuid.UUID | None:
 def read_token(secret: str, token: str) -> Principal:
     """Verify a token and return its principal; any defect is a 401 with the reason."""
     try:
-        claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "role"]}
-        )
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "role"]})
         return Principal(
             subject=str(claims.get("sub", "")),
             role=Role(claims["role"]),

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.access import Principal
@@ -26,7 +27,7 @@ def provide_policies(state: State) -> PolicyRegistry:
     return registry
 
 
-def provide_network_service(db_session: AsyncSession, state: State) -> NetworkService:
+def provide_network_service(db_session: NamedDependency[AsyncSession], state: State) -> NetworkService:
     return NetworkService(
         PlantRepository(db_session),
         OutletRepository(db_session),
@@ -35,7 +36,7 @@ def provide_network_service(db_session: AsyncSession, state: State) -> NetworkSe
     )
 
 
-def provide_ticket_service(db_session: AsyncSession, state: State) -> TicketService:
+def provide_ticket_service(db_session: NamedDependency[AsyncSession], state: State) -> TicketService:
     return TicketService(
         PlantRepository(db_session),
         OutletRepository(db_session),

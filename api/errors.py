@@ -81,14 +81,8 @@ def _field_of(item: dict[str, Any]) -> str | None:
     return ".".join(path) or None
 
 
-def _validation_error(
-    _: Request[Any, Any, Any], error: ValidationException
-) -> Response[dict[str, Any]]:
-    items = (
-        [item for item in error.extra if isinstance(item, dict)]
-        if isinstance(error.extra, list)
-        else []
-    )
+def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
+    items = [item for item in error.extra if isinstance(item, dict)] if isinstance(error.extra, list) else []
     if not items:
         return Response(error_body("invalid_request", error.detail), status_code=error.status_code)
     field = _field_of(items[0])
@@ -105,9 +99,7 @@ def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dic
         404: "not_found",
         405: "method_not_allowed",
     }.get(error.status_code, "http_error")
-    return Response(
-        error_body(code, error.detail), status_code=error.status_code, headers=error.headers
-    )
+    return Response(error_body(code, error.detail), status_code=error.status_code, headers=error.headers)
 
 
 def exception_handlers() -> ExceptionHandlersMap:

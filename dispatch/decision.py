@@ -85,18 +85,14 @@ def nearest_outlet(site: LonLat, candidates: Sequence[OutletCandidate]) -> Chose
     )
     best = min(range(len(candidates)), key=lambda i: (distances[i], str(candidates[i].id)))
     chosen = candidates[best]
-    return ChosenOutlet(
-        id=chosen.id, name=chosen.name, distance_km=round(distances[best] / 1000, 3)
-    )
+    return ChosenOutlet(id=chosen.id, name=chosen.name, distance_km=round(distances[best] / 1000, 3))
 
 
 def _deadline(start: datetime, tz: ZoneInfo, hours: float | None) -> datetime | None:
     return None if hours is None else (start + timedelta(hours=hours)).astimezone(tz)
 
 
-def decide(
-    policy: DispatchPolicy, request: DecisionInput, candidates: Sequence[OutletCandidate]
-) -> Decision:
+def decide(policy: DispatchPolicy, request: DecisionInput, candidates: Sequence[OutletCandidate]) -> Decision:
     """Apply ``policy`` to one repair call. ``candidates`` only matter beyond the direct radius."""
     distance = distance_km(request.plant_location, request.site)
     tier = policy.tier_for(distance)
@@ -109,9 +105,7 @@ def decide(
 
     mode, outlet = DispatchMode.DIRECT, None
     if policy.is_direct(distance):
-        radius = (
-            "any distance" if policy.direct_radius_km is None else f"{policy.direct_radius_km:g} km"
-        )
+        radius = "any distance" if policy.direct_radius_km is None else f"{policy.direct_radius_km:g} km"
         explanation.append(f"Within {radius} of the plant: the plant's own engineers go (R-DI-1).")
     else:
         outlet = nearest_outlet(request.site, candidates)
@@ -143,9 +137,7 @@ def decide(
         )
 
     minutes = policy.response_for(request.urgency, tier)
-    response = _deadline(
-        request.reported_at, request.timezone, None if minutes is None else minutes / 60
-    )
+    response = _deadline(request.reported_at, request.timezone, None if minutes is None else minutes / 60)
     if response is not None:
         explanation.append(f"Respond within {minutes} min ({request.urgency.value}; R-IN-3).")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dispatch.access import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput
@@ -13,7 +14,6 @@ from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.models import Outlet, Plant, Technician
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +48,7 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            "timezone", f"unknown IANA time zone {name!r} (e.g. Asia/Shanghai)"
-        ) from None
+        raise InvalidInput("timezone", f"unknown IANA time zone {name!r} (e.g. Asia/Shanghai)") from None
     return name
 
 
@@ -83,9 +81,7 @@ class NetworkService:
         await self.plants.get(data.plant_id)
         radius = data.service_radius_km
         if radius is not None and radius <= 0:
-            raise InvalidInput(
-                "service_radius_km", "service_radius_km must be > 0 (omit it for no limit)"
-            )
+            raise InvalidInput("service_radius_km", "service_radius_km must be > 0 (omit it for no limit)")
         outlet = Outlet(
             name=data.name,
             plant_id=data.plant_id,
@@ -96,18 +92,14 @@ class NetworkService:
         )
         return await self.outlets.add(outlet)
 
-    async def set_outlet_active(
-        self, caller: Principal, outlet_id: uuid.UUID, active: bool
-    ) -> Outlet:
+    async def set_outlet_active(self, caller: Principal, outlet_id: uuid.UUID, active: bool) -> Outlet:
         caller.require(*OFFICE)
         return await self.outlets.set_active(outlet_id, active)
 
     async def create_technician(self, caller: Principal, data: TechnicianCreate) -> Technician:
         caller.require(*OFFICE)
         if (data.plant_id is None) == (data.outlet_id is None):
-            raise InvalidInput(
-                "plant_id", "give exactly one of plant_id or outlet_id (the employer)"
-            )
+            raise InvalidInput("plant_id", "give exactly one of plant_id or outlet_id (the employer)")
         if data.plant_id is not None:
             await self.plants.get(data.plant_id)
         if data.outlet_id is not None:

@@ -12,6 +12,7 @@ import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,7 @@ def _number(value: Any, source: str, where: str, *, positive: bool = True) -> fl
 
 def _minutes(value: Any, source: str, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise PolicyError(
-            source, where, f"must be a positive whole number of minutes, got {value!r}"
-        )
+        raise PolicyError(source, where, f"must be a positive whole number of minutes, got {value!r}")
     return value
 
 
@@ -124,16 +123,12 @@ def _parse_tier(raw: Any, index: int, source: str) -> Tier:
     gap, appointment = bool(raw.get("gap", False)), bool(raw.get("appointment", False))
     kinds = [arrival is not None, gap, appointment]
     if sum(kinds) != 1:
-        raise PolicyError(
-            source, where, "needs exactly one of arrival_hours, gap = true, appointment = true"
-        )
+        raise PolicyError(source, where, "needs exactly one of arrival_hours, gap = true, appointment = true")
     response = raw.get("response_minutes")
     return Tier(
         from_km=from_km,
         to_km=to_km,
-        arrival_hours=_number(arrival, source, f"{where}.arrival_hours")
-        if arrival is not None
-        else None,
+        arrival_hours=_number(arrival, source, f"{where}.arrival_hours") if arrival is not None else None,
         gap=gap,
         appointment=appointment,
         response_minutes=_minutes(response, source, f"{where}.response_minutes")
@@ -147,7 +142,7 @@ def _check_contiguous(tiers: list[Tier], source: str) -> None:
     """Tiers must cover [0, ∞) with no hole and no overlap; holes are declared as gaps."""
     if tiers[0].from_km != 0:
         raise PolicyError(source, "tiers[0].from_km", "the first tier must start at 0 km")
-    for index, (previous, tier) in enumerate(zip(tiers, tiers[1:], strict=False), start=1):
+    for index, (previous, tier) in enumerate(pairwise(tiers), start=1):
         if previous.to_km is None:
             raise PolicyError(source, f"tiers[{index - 1}]", "only the last tier may omit to_km")
         if tier.from_km > previous.to_km:
@@ -194,12 +189,9 @@ def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
         version=version,
         title=str(raw.get("title", name)),
         rules=tuple(str(rule) for rule in raw.get("rules", [])),
-        direct_radius_km=_number(radius, source, "direct_radius_km")
-        if radius is not None
-        else None,
+        direct_radius_km=_number(radius, source, "direct_radius_km") if radius is not None else None,
         response_minutes={
-            key: _minutes(value, source, f"response_minutes.{key}")
-            for key, value in responses.items()
+            key: _minutes(value, source, f"response_minutes.{key}") for key, value in responses.items()
         },
         tiers=tuple(tiers),
         source=source,
@@ -246,9 +238,7 @@ class PolicyRegistry:
             versions = [v for (n, v) in self._by_key if n == name]
             found = self._by_key[(name, max(versions))] if versions else None
         if found is None:
-            raise UnknownPolicy(
-                name if version is None else f"{name} v{version}", self.names(), field
-            )
+            raise UnknownPolicy(name if version is None else f"{name} v{version}", self.names(), field)
         return found
 
     def all(self) -> list[DispatchPolicy]:

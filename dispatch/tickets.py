@@ -7,7 +7,7 @@ decision and an audit trail. It never commits: the HTTP layer owns the transacti
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -87,9 +87,7 @@ def _reported_at(value: datetime | None, now: datetime) -> datetime:
     if value is None:
         return now
     if value.tzinfo is None:
-        raise InvalidInput(
-            "reported_at", "reported_at needs a UTC offset, e.g. 2026-11-23T09:30:00+08:00"
-        )
+        raise InvalidInput("reported_at", "reported_at needs a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
     if value > now + MAX_CLOCK_SKEW:
         raise InvalidInput("reported_at", "reported_at is in the future")
     return value
@@ -112,9 +110,7 @@ class TicketService:
         self.assets = assets
         self.policies = policies
 
-    async def _decide(
-        self, plant: Plant, site: LonLat, reported_at: datetime, urgency: Urgency
-    ) -> Decision:
+    async def _decide(self, plant: Plant, site: LonLat, reported_at: datetime, urgency: Urgency) -> Decision:
         policy = self.policies.get(plant.policy)
         plant_location = LonLat(plant.location_lon, plant.location_lat)
         candidates: list[OutletCandidate] = []
@@ -159,15 +155,12 @@ class TicketService:
                 customer_id=customer.id if customer else None,
                 asset_id=data.asset_id,
                 contact_name=data.contact_name or (data.customer.name if data.customer else None),
-                contact_phone=data.contact_phone
-                or (data.customer.phone if data.customer else None),
+                contact_phone=data.contact_phone or (data.customer.phone if data.customer else None),
                 channel=data.channel.value,
                 fault_description=data.fault_description,
                 fault_type=data.fault_type.value,
                 urgency=data.urgency.value,
-                status=(
-                    TicketStatus.NEEDS_DEADLINE if decision.needs_deadline else TicketStatus.NEW
-                ).value,
+                status=(TicketStatus.NEEDS_DEADLINE if decision.needs_deadline else TicketStatus.NEW).value,
                 site=point_ewkt(data.site),
                 site_input_lon=data.site_input.lon,
                 site_input_lat=data.site_input.lat,
@@ -181,13 +174,9 @@ class TicketService:
                 response_deadline=decision.response_deadline,
             )
         )
-        row = await self.tickets.add_decision(
-            self._decision_row(ticket, decision, data, reported_at)
-        )
+        row = await self.tickets.add_decision(self._decision_row(ticket, decision, data, reported_at))
         ticket.decision_id = row.id
-        await self.tickets.record(
-            ticket.id, caller.label, "created", {"channel": data.channel.value}
-        )
+        await self.tickets.record(ticket.id, caller.label, "created", {"channel": data.channel.value})
         await self.tickets.record(
             ticket.id,
             caller.label,
@@ -209,9 +198,7 @@ class TicketService:
             mode=decision.mode.value,
             distance_km=Decimal(f"{decision.distance_km:.3f}"),
             outlet_id=decision.outlet.id if decision.outlet else None,
-            outlet_distance_km=Decimal(f"{decision.outlet.distance_km:.3f}")
-            if decision.outlet
-            else None,
+            outlet_distance_km=Decimal(f"{decision.outlet.distance_km:.3f}") if decision.outlet else None,
             arrival_deadline=decision.arrival_deadline,
             response_deadline=decision.response_deadline,
             inputs={
@@ -231,16 +218,8 @@ class TicketService:
         decision = await self.tickets.decision(ticket.decision_id) if ticket.decision_id else None
         return TicketView(ticket, decision)
 
-    async def page(
-        self, caller: Principal, where: TicketFilter, page: int, page_size: int
-    ) -> Page[Ticket]:
+    async def page(self, caller: Principal, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
         caller.require(*TICKET_READERS)
         if caller.outlet_scope is not None:
-            where = TicketFilter(
-                status=where.status,
-                plant_id=where.plant_id,
-                outlet_id=caller.outlet_scope,
-                urgency=where.urgency,
-                bbox=where.bbox,
-            )
+            where = replace(where, scope_outlet_id=caller.outlet_scope)
         return await self.tickets.page(where, page, page_size)

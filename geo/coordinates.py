@@ -33,9 +33,7 @@ class LonLat:
         _check_range(self.lat, LAT_RANGE, "lat")
 
 
-def parse_lonlat(
-    lon: object, lat: object, crs: object = "WGS84", field: str = "location"
-) -> LonLat:
+def parse_lonlat(lon: object, lat: object, crs: object = "WGS84", field: str = "location") -> LonLat:
     """Validate raw client values and return the WGS-84 point they denote.
 
     ``lon``/``lat`` may be ints, floats or numeric strings (query parameters); booleans, NaN,
@@ -96,9 +94,7 @@ def _to_float(value: object) -> float | None:
     return None
 
 
-def _check_range(
-    number: float, bounds: tuple[float, float], field: str, shown: object = None
-) -> None:
+def _check_range(number: float, bounds: tuple[float, float], field: str, shown: object = None) -> None:
     """Raise ``InvalidCoordinate`` unless ``number`` is finite and inside ``bounds``."""
     low, high = bounds
     if not (math.isfinite(number) and low <= number <= high):

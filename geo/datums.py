@@ -106,9 +106,7 @@ def _gcj02_delta(lon: float, lat: float) -> LonLatPair:
     rad_lat = math.radians(lat)
     magic = 1.0 - _KRASOVSKY_EE * math.sin(rad_lat) ** 2
     sqrt_magic = math.sqrt(magic)
-    d_lat = (d_lat * 180.0) / (
-        (_KRASOVSKY_A * (1.0 - _KRASOVSKY_EE)) / (magic * sqrt_magic) * math.pi
-    )
+    d_lat = (d_lat * 180.0) / ((_KRASOVSKY_A * (1.0 - _KRASOVSKY_EE)) / (magic * sqrt_magic) * math.pi)
     d_lon = (d_lon * 180.0) / (_KRASOVSKY_A / sqrt_magic * math.cos(rad_lat) * math.pi)
     return d_lon, d_lat
 

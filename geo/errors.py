@@ -13,7 +13,7 @@ class GeoError(Exception):
     """Base class of every error this package raises on purpose."""
 
 
-class InvalidCoordinate(GeoError):  # noqa: N818 - name fixed by the API error table
+class InvalidCoordinate(GeoError):
     """A longitude or latitude is not a finite number inside its allowed range."""
 
     def __init__(self, field: str, value: object, low: float, high: float) -> None:
@@ -26,7 +26,7 @@ class InvalidCoordinate(GeoError):  # noqa: N818 - name fixed by the API error t
         )
 
 
-class UnknownDatum(GeoError):  # noqa: N818 - name fixed by the API error table
+class UnknownDatum(GeoError):
     """A coordinate reference name (``crs``) is not one we can convert to WGS-84."""
 
     def __init__(self, field: str, value: object, accepted: Sequence[str]) -> None:
@@ -36,7 +36,7 @@ class UnknownDatum(GeoError):  # noqa: N818 - name fixed by the API error table
         super().__init__(f"{field} must be one of {', '.join(self.accepted)}; got {value!r}")
 
 
-class TravelTimeUnavailable(GeoError):  # noqa: N818 - reads as a state, like the others
+class TravelTimeUnavailable(GeoError):
     """A travel-time provider (e.g. an OSRM server) failed or answered with an error.
 
     This is an infrastructure failure, not a client error: the API should answer 503 and the

@@ -108,9 +108,7 @@ class EmbeddedCluster:
         return list(argv)
 
     def _run(self, argv: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            self._as_server_user(argv), capture_output=True, text=True, check=False
-        )
+        result = subprocess.run(self._as_server_user(argv), capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise EmbeddedClusterError(
                 f"{what} failed (exit {result.returncode}): {result.stderr.strip()[-800:]}"
@@ -154,9 +152,7 @@ class EmbeddedCluster:
 
     def is_running(self) -> bool:
         result = subprocess.run(
-            self._as_server_user(
-                [str(self.pg_bin / "pg_ctl"), "status", "-D", str(self.layout.data_dir)]
-            ),
+            self._as_server_user([str(self.pg_bin / "pg_ctl"), "status", "-D", str(self.layout.data_dir)]),
             capture_output=True,
             check=False,
         )

@@ -6,7 +6,7 @@ import uuid
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.common import Page, PageNumber, PageSize
@@ -37,7 +37,7 @@ class CustomerController(Controller):
     @get("/{customer_id:uuid}", summary="One customer")
     async def detail(
         self,
-        customer_id: uuid.UUID,
+        customer_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         db_session: NamedDependency[AsyncSession],
     ) -> CustomerOut:
@@ -65,7 +65,7 @@ class AssetController(Controller):
     @get("/{asset_id:uuid}", summary="One asset")
     async def detail(
         self,
-        asset_id: uuid.UUID,
+        asset_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         db_session: NamedDependency[AsyncSession],
     ) -> AssetOut:

@@ -6,7 +6,7 @@ import uuid
 
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.network import (
@@ -59,7 +59,7 @@ class PlantController(Controller):
     @get("/{plant_id:uuid}", summary="One plant")
     async def detail(
         self,
-        plant_id: uuid.UUID,
+        plant_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> PlantOut:
@@ -108,7 +108,7 @@ class OutletController(Controller):
     @get("/{outlet_id:uuid}", summary="One outlet")
     async def detail(
         self,
-        outlet_id: uuid.UUID,
+        outlet_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> OutletOut:
@@ -118,7 +118,7 @@ class OutletController(Controller):
     @patch("/{outlet_id:uuid}", summary="Activate or deactivate an outlet")
     async def update(
         self,
-        outlet_id: uuid.UUID,
+        outlet_id: FromPath[uuid.UUID],
         data: JSONBody[OutletPatch],
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
@@ -164,15 +164,13 @@ class TechnicianController(Controller):
         page_size: PageSize = 50,
     ) -> Page[TechnicianOut]:
         caller.require(*READERS)
-        found = await network.technicians.page(
-            page, page_size, plant_id=plant_id, outlet_id=outlet_id
-        )
+        found = await network.technicians.page(page, page_size, plant_id=plant_id, outlet_id=outlet_id)
         return Page([TechnicianOut.of(t) for t in found.items], found.total, page, page_size)
 
     @get("/{technician_id:uuid}", summary="One technician")
     async def detail(
         self,
-        technician_id: uuid.UUID,
+        technician_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> TechnicianOut:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.tickets import DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
@@ -29,9 +29,7 @@ class DispatchController(Controller):
     path = "/api/v1/dispatch"
     tags = ["dispatch"]
 
-    @post(
-        "/preview", status_code=200, summary="The decision a repair call at this site would get now"
-    )
+    @post("/preview", status_code=200, summary="The decision a repair call at this site would get now")
     async def preview(
         self,
         data: JSONBody[PreviewIn],
@@ -60,9 +58,7 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     except ValueError:
         raise InvalidInput("bbox", "bbox must be west,south,east,north in degrees") from None
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-        raise InvalidInput(
-            "bbox", "bbox out of range: lon in [-180, 180], lat in [-90, 90], south <= north"
-        )
+        raise InvalidInput("bbox", "bbox out of range: lon in [-180, 180], lat in [-90, 90], south <= north")
     return west, south, east, north
 
 
@@ -74,9 +70,7 @@ async def _ticket_out(view: TicketView, tickets: TicketService, with_events: boo
         if view.decision.outlet_id is not None:
             outlet_name = (await tickets.outlets.get(view.decision.outlet_id)).name
         decision = DecisionOut.of_row(view.decision, outlet_name, ZoneInfo(ticket.timezone))
-    events = (
-        [EventOut.of(e) for e in await tickets.tickets.events(ticket.id)] if with_events else None
-    )
+    events = [EventOut.of(e) for e in await tickets.tickets.events(ticket.id)] if with_events else None
     return TicketOut.of(ticket, decision, events)
 
 
@@ -97,16 +91,12 @@ class TicketController(Controller):
             TicketCreate(
                 plant_id=data.plant_id,
                 site=site,
-                site_input=SiteInput(
-                    float(data.site.lon), float(data.site.lat), data.site.crs.upper()
-                ),
+                site_input=SiteInput(float(data.site.lon), float(data.site.lat), data.site.crs.upper()),
                 fault_description=data.fault.description,
                 fault_type=parse_choice(FaultType, data.fault.type, "fault.type"),
                 urgency=parse_choice(Urgency, data.urgency, "urgency"),
                 channel=parse_choice(Channel, data.channel, "channel"),
-                customer=CustomerInput(data.customer.name, data.customer.phone)
-                if data.customer
-                else None,
+                customer=CustomerInput(data.customer.name, data.customer.phone) if data.customer else None,
                 asset_id=data.asset_id,
                 contact_name=data.contact_name,
                 contact_phone=data.contact_phone,
@@ -119,7 +109,7 @@ class TicketController(Controller):
     @get("/{ticket_id:uuid}", summary="One ticket with its decision and audit trail")
     async def detail(
         self,
-        ticket_id: uuid.UUID,
+        ticket_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         tickets: NamedDependency[TicketService],
     ) -> TicketOut:

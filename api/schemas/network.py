@@ -121,9 +121,7 @@ class CustomerOut(msgspec.Struct):
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerOut:
-        return cls(
-            id=customer.id, name=customer.name, phone=customer.phone, timezone=customer.timezone
-        )
+        return cls(id=customer.id, name=customer.name, phone=customer.phone, timezone=customer.timezone)
 
 
 class AssetOut(msgspec.Struct):

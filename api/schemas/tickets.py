@@ -167,9 +167,7 @@ class TicketOut(msgspec.Struct):
             channel=ticket.channel,
             fault={"description": ticket.fault_description, "type": ticket.fault_type},
             site=location_out(ticket.site_lon, ticket.site_lat),
-            site_input=SiteInputOut(
-                ticket.site_input_lon, ticket.site_input_lat, ticket.site_input_crs
-            ),
+            site_input=SiteInputOut(ticket.site_input_lon, ticket.site_input_lat, ticket.site_input_crs),
             address=ticket.address,
             customer_id=ticket.customer_id,
             asset_id=ticket.asset_id,

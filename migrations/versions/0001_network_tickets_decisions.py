@@ -107,9 +107,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_assets_customer_id_customers")
         ),
-        sa.ForeignKeyConstraint(
-            ["plant_id"], ["plants.id"], name=op.f("fk_assets_plant_id_plants")
-        ),
+        sa.ForeignKeyConstraint(["plant_id"], ["plants.id"], name=op.f("fk_assets_plant_id_plants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assets")),
         sa.UniqueConstraint("serial", name=op.f("uq_assets_serial")),
     )
@@ -222,12 +220,8 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "(plant_id IS NULL) <> (outlet_id IS NULL)", name=op.f("ck_technicians_one_employer")
         ),
-        sa.ForeignKeyConstraint(
-            ["outlet_id"], ["outlets.id"], name=op.f("fk_technicians_outlet_id_outlets")
-        ),
-        sa.ForeignKeyConstraint(
-            ["plant_id"], ["plants.id"], name=op.f("fk_technicians_plant_id_plants")
-        ),
+        sa.ForeignKeyConstraint(["outlet_id"], ["outlets.id"], name=op.f("fk_technicians_outlet_id_outlets")),
+        sa.ForeignKeyConstraint(["plant_id"], ["plants.id"], name=op.f("fk_technicians_plant_id_plants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_technicians")),
     )
     op.create_geospatial_index(
@@ -290,18 +284,12 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["asset_id"], ["assets.id"], name=op.f("fk_tickets_asset_id_assets")
-        ),
+        sa.ForeignKeyConstraint(["asset_id"], ["assets.id"], name=op.f("fk_tickets_asset_id_assets")),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_tickets_customer_id_customers")
         ),
-        sa.ForeignKeyConstraint(
-            ["outlet_id"], ["outlets.id"], name=op.f("fk_tickets_outlet_id_outlets")
-        ),
-        sa.ForeignKeyConstraint(
-            ["plant_id"], ["plants.id"], name=op.f("fk_tickets_plant_id_plants")
-        ),
+        sa.ForeignKeyConstraint(["outlet_id"], ["outlets.id"], name=op.f("fk_tickets_outlet_id_outlets")),
+        sa.ForeignKeyConstraint(["plant_id"], ["plants.id"], name=op.f("fk_tickets_plant_id_plants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
         sa.UniqueConstraint("number", name=op.f("uq_tickets_number")),
     )
@@ -313,9 +301,7 @@ def upgrade() -> None:
         postgresql_using="gist",
         postgresql_ops={},
     )
-    op.create_index(
-        op.f("ix_tickets_arrival_deadline"), "tickets", ["arrival_deadline"], unique=False
-    )
+    op.create_index(op.f("ix_tickets_arrival_deadline"), "tickets", ["arrival_deadline"], unique=False)
     op.create_index(op.f("ix_tickets_asset_id"), "tickets", ["asset_id"], unique=False)
     op.create_index(op.f("ix_tickets_customer_id"), "tickets", ["customer_id"], unique=False)
     op.create_index(op.f("ix_tickets_outlet_id"), "tickets", ["outlet_id"], unique=False)
@@ -369,9 +355,7 @@ def upgrade() -> None:
         ),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=50), nullable=False),
-        sa.Column(
-            "data", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
-        ),
+        sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_events_ticket_id_tickets")
@@ -379,12 +363,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_events")),
         sa.UniqueConstraint("seq", name=op.f("uq_ticket_events_seq")),
     )
-    op.create_index(
-        op.f("ix_ticket_events_ticket_id"), "ticket_events", ["ticket_id"], unique=False
-    )
-    op.create_foreign_key(
-        "fk_tickets_decision", "tickets", "dispatch_decisions", ["decision_id"], ["id"]
-    )
+    op.create_index(op.f("ix_ticket_events_ticket_id"), "ticket_events", ["ticket_id"], unique=False)
+    op.create_foreign_key("fk_tickets_decision", "tickets", "dispatch_decisions", ["decision_id"], ["id"])
     # A decision is evidence of what was promised: never changed, never deleted.
     op.execute(IMMUTABLE_DECISIONS)
 

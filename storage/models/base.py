@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-
-from geoalchemy2 import Geography
 from typing import Any
 
+from geoalchemy2 import Geography
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.functions import Function
 
 NAMING = {
@@ -30,12 +29,12 @@ def point_column() -> Geography:
     return Geography(geometry_type="POINT", srid=4326, spatial_index=True)
 
 
-def st_x(column: MappedColumn[Any]) -> Function[float]:
+def st_x(column: Any) -> Function[float]:
     """Longitude of a geography point column, read in SQL (no WKB parsing in Python)."""
     return func.ST_X(func.geometry(column))
 
 
-def st_y(column: MappedColumn[Any]) -> Function[float]:
+def st_y(column: Any) -> Function[float]:
     """Latitude of a geography point column."""
     return func.ST_Y(func.geometry(column))
 

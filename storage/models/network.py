@@ -41,14 +41,10 @@ class Outlet(IdMixin, CreatedMixin, Base):
 
     __tablename__ = "outlets"
     __table_args__ = (
-        CheckConstraint(
-            "service_radius_km IS NULL OR service_radius_km > 0", name="radius_positive"
-        ),
+        CheckConstraint("service_radius_km IS NULL OR service_radius_km > 0", name="radius_positive"),
     )
 
-    plant_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("plants.id", ondelete="RESTRICT"), index=True
-    )
+    plant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plants.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     location: Mapped[WKBElement] = mapped_column(point_column(), deferred=True)
     location_lon: Mapped[float] = column_property(st_x(location))
@@ -69,9 +65,7 @@ class Technician(IdMixin, CreatedMixin, Base):
     """A field engineer, employed by the plant or by an outlet."""
 
     __tablename__ = "technicians"
-    __table_args__ = (
-        CheckConstraint("(plant_id IS NULL) <> (outlet_id IS NULL)", name="one_employer"),
-    )
+    __table_args__ = (CheckConstraint("(plant_id IS NULL) <> (outlet_id IS NULL)", name="one_employer"),)
 
     name: Mapped[str] = mapped_column(String(200))
     plant_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plants.id"), index=True)

@@ -90,9 +90,7 @@ class TicketEvent(IdMixin, Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
-    at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.clock_timestamp()
-    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.clock_timestamp())
     actor: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import Conflict, NotFound
@@ -25,9 +25,7 @@ class CustomerRepository:
     async def find_or_add(self, name: str, phone: str | None) -> Customer:
         """The hotline rarely knows a customer id: match on name and phone, else create."""
         query = select(Customer).where(Customer.name == name)
-        query = (
-            query.where(Customer.phone == phone) if phone else query.where(Customer.phone.is_(None))
-        )
+        query = query.where(Customer.phone == phone) if phone else query.where(Customer.phone.is_(None))
         existing = await self.session.scalar(query.limit(1))
         if existing is not None:
             return existing
@@ -38,7 +36,7 @@ class CustomerRepository:
         return customer
 
     async def page(self, page: int, page_size: int, q: str | None = None) -> Page[Customer]:
-        query: Select[tuple[Customer]] = select(Customer).order_by(Customer.name, Customer.id)
+        query = select(Customer).order_by(Customer.name, Customer.id)
         if q:
             query = query.where(Customer.name.ilike(f"%{q}%") | Customer.phone.ilike(f"%{q}%"))
         return await paginate(self.session, query, page, page_size)
@@ -62,10 +60,8 @@ class AssetRepository:
             raise NotFound("asset", asset_id)
         return asset
 
-    async def page(
-        self, page: int, page_size: int, customer_id: uuid.UUID | None = None
-    ) -> Page[Asset]:
-        query: Select[tuple[Asset]] = select(Asset).order_by(Asset.serial)
+    async def page(self, page: int, page_size: int, customer_id: uuid.UUID | None = None) -> Page[Asset]:
+        query = select(Asset).order_by(Asset.serial)
         if customer_id is not None:
             query = query.where(Asset.customer_id == customer_id)
         return await paginate(self.session, query, page, page_size)

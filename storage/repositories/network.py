@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, literal, or_, select, update
+from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.coordinates import LonLat
@@ -47,9 +47,7 @@ class PlantRepository:
         return plant
 
     async def page(self, page: int, page_size: int) -> Page[Plant]:
-        return await paginate(
-            self.session, select(Plant).order_by(Plant.name, Plant.id), page, page_size
-        )
+        return await paginate(self.session, select(Plant).order_by(Plant.name, Plant.id), page, page_size)
 
 
 class OutletRepository:
@@ -75,7 +73,7 @@ class OutletRepository:
         plant_id: uuid.UUID | None = None,
         active: bool | None = None,
     ) -> Page[Outlet]:
-        query: Select[tuple[Outlet]] = select(Outlet).order_by(Outlet.name, Outlet.id)
+        query = select(Outlet).order_by(Outlet.name, Outlet.id)
         if plant_id is not None:
             query = query.where(Outlet.plant_id == plant_id)
         if active is not None:
@@ -85,16 +83,12 @@ class OutletRepository:
     async def set_active(self, outlet_id: uuid.UUID, active: bool) -> Outlet:
         outlet = await self.get(outlet_id)
         await self.session.execute(
-            update(Outlet)
-            .where(Outlet.id == outlet_id)
-            .values(active=active, updated_at=func.now())
+            update(Outlet).where(Outlet.id == outlet_id).values(active=active, updated_at=func.now())
         )
         await self.session.refresh(outlet)
         return outlet
 
-    async def serving(
-        self, plant_id: uuid.UUID, site: LonLat, limit: int = CANDIDATES
-    ) -> list[OutletRow]:
+    async def serving(self, plant_id: uuid.UUID, site: LonLat, limit: int = CANDIDATES) -> list[OutletRow]:
         """Active outlets of the plant whose radius/area covers ``site``, nearest first (KNN).
 
         The ``<->`` order uses the GiST index on a sphere; callers re-rank on the ellipsoid.
@@ -114,9 +108,7 @@ class OutletRepository:
             .limit(limit)
         )
         rows = await self.session.execute(query)
-        return [
-            OutletRow(row.id, row.name, LonLat(row.location_lon, row.location_lat)) for row in rows
-        ]
+        return [OutletRow(row.id, row.name, LonLat(row.location_lon, row.location_lat)) for row in rows]
 
 
 class TechnicianRepository:
@@ -142,9 +134,7 @@ class TechnicianRepository:
         plant_id: uuid.UUID | None = None,
         outlet_id: uuid.UUID | None = None,
     ) -> Page[Technician]:
-        query: Select[tuple[Technician]] = select(Technician).order_by(
-            Technician.name, Technician.id
-        )
+        query = select(Technician).order_by(Technician.name, Technician.id)
         if plant_id is not None:
             query = query.where(Technician.plant_id == plant_id)
         if outlet_id is not None:

@@ -20,9 +20,7 @@ class Page(Generic[T]):
     page_size: int
 
 
-async def paginate(
-    session: AsyncSession, query: Select[Any], page: int, page_size: int
-) -> Page[Any]:
+async def paginate(session: AsyncSession, query: Select[Any], page: int, page_size: int) -> Page[Any]:
     """Run ``query`` for one page (1-based) and count all its rows."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await session.scalars(query.limit(page_size).offset((page - 1) * page_size))

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
@@ -23,6 +23,8 @@ class TicketFilter:
     outlet_id: uuid.UUID | None = None
     urgency: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    scope_outlet_id: uuid.UUID | None = None
+    """Set from an outlet-role token; applies on top of ``outlet_id``, never instead of it."""
 
 
 class TicketRepository:
@@ -48,15 +50,15 @@ class TicketRepository:
         return ticket
 
     async def page(self, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
-        query: Select[tuple[Ticket]] = select(Ticket).order_by(
-            Ticket.arrival_deadline.asc().nulls_first(), Ticket.number
-        )
+        query = select(Ticket).order_by(Ticket.arrival_deadline.asc().nulls_first(), Ticket.number)
         if where.status is not None:
             query = query.where(Ticket.status == where.status)
         if where.plant_id is not None:
             query = query.where(Ticket.plant_id == where.plant_id)
         if where.outlet_id is not None:
             query = query.where(Ticket.outlet_id == where.outlet_id)
+        if where.scope_outlet_id is not None:
+            query = query.where(Ticket.outlet_id == where.scope_outlet_id)
         if where.urgency is not None:
             query = query.where(Ticket.urgency == where.urgency)
         if where.bbox is not None:
@@ -76,9 +78,7 @@ class TicketRepository:
             raise NotFound("decision", decision_id)
         return found
 
-    async def record(
-        self, ticket_id: uuid.UUID, actor: str, kind: str, data: dict[str, Any]
-    ) -> None:
+    async def record(self, ticket_id: uuid.UUID, actor: str, kind: str, data: dict[str, Any]) -> None:
         """Append a line to the ticket's audit trail."""
         self.session.add(TicketEvent(ticket_id=ticket_id, actor=actor, kind=kind, data=data))
         await self.session.flush()

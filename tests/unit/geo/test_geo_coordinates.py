@@ -53,9 +53,7 @@ def test_chinese_datums_are_converted_to_wgs84(datum: Datum) -> None:
         (120.0, "-91", "site.lat"),
     ],
 )
-def test_invalid_values_name_the_field_and_the_range(
-    lon: object, lat: object, bad_field: str
-) -> None:
+def test_invalid_values_name_the_field_and_the_range(lon: object, lat: object, bad_field: str) -> None:
     with pytest.raises(InvalidCoordinate) as caught:
         parse_lonlat(lon, lat, field="site")
     assert caught.value.field == bad_field

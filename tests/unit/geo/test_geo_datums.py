@@ -61,12 +61,8 @@ def test_gcj02_to_wgs84_recovers_eviltransform_points_within_half_a_metre(
 
 
 def test_forward_transforms_match_wandergis_readme() -> None:
-    assert datums.wgs84_to_gcj02(*WANDERGIS_INPUT) == pytest.approx(
-        WANDERGIS_WGS84_TO_GCJ02, abs=1e-12
-    )
-    assert datums.gcj02_to_bd09(*WANDERGIS_INPUT) == pytest.approx(
-        WANDERGIS_GCJ02_TO_BD09, abs=1e-12
-    )
+    assert datums.wgs84_to_gcj02(*WANDERGIS_INPUT) == pytest.approx(WANDERGIS_WGS84_TO_GCJ02, abs=1e-12)
+    assert datums.gcj02_to_bd09(*WANDERGIS_INPUT) == pytest.approx(WANDERGIS_GCJ02_TO_BD09, abs=1e-12)
 
 
 def test_iterative_inverses_beat_the_published_one_step_inverses() -> None:

@@ -42,13 +42,9 @@ def test_matches_geographiclib_reference_value() -> None:
 
 
 @pytest.mark.parametrize(("lat1", "lon1", "lat2", "lon2", "s12"), KARNEY_CASES)
-def test_matches_karney_test_set(
-    lat1: float, lon1: float, lat2: float, lon2: float, s12: float
-) -> None:
+def test_matches_karney_test_set(lat1: float, lon1: float, lat2: float, lon2: float, s12: float) -> None:
     lon2_wrapped = (lon2 + 180.0) % 360.0 - 180.0
-    assert geodesic_m(LonLat(lon1, lat1), LonLat(lon2_wrapped, lat2)) == pytest.approx(
-        s12, abs=1e-6
-    )
+    assert geodesic_m(LonLat(lon1, lat1), LonLat(lon2_wrapped, lat2)) == pytest.approx(s12, abs=1e-6)
 
 
 def test_zero_for_the_same_point() -> None:

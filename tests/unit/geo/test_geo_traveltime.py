@@ -100,9 +100,7 @@ def test_custom_bands() -> None:
         (1.3, (SpeedBand(math.inf, 0.0),), "positive"),
     ],
 )
-def test_rejects_bad_configuration(
-    detour: float, bands: tuple[SpeedBand, ...], message: str
-) -> None:
+def test_rejects_bad_configuration(detour: float, bands: tuple[SpeedBand, ...], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         GeodesicTravelModel(detour_factor=detour, bands=bands)
 

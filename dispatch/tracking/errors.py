@@ -1,0 +1,22 @@
+"""Errors of the tracking package. They carry no HTTP (``api/errors.py`` maps them: 400).
+
+``InvalidPosition`` names the offending ``field`` (``"lat"``, ``"location.coords.latitude"``,
+``"positions[3].fix_time"``) and, inside a batch, the ``index`` of the bad item, so the API
+can answer "400 with the index of the bad item" (issue 5, "Bad input and safety").
+"""
+
+from __future__ import annotations
+
+
+class TrackingError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InvalidPosition(TrackingError):
+    """A position report cannot be stored: a field is missing, malformed or out of range."""
+
+    def __init__(self, field: str, message: str, index: int | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.index = index
+        super().__init__(f"{field}: {message}")

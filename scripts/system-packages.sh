@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the product needs, only when missing (idempotent, quiet):
+# PostgreSQL + PostGIS (the embedded database), a CJK font (service report PDFs).
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1; }
+
+if [ -z "$(pg_major)" ]; then missing+=(postgresql); fi
+if [ -n "$(pg_major)" ] && ! have "postgresql-$(pg_major)-postgis-3"; then
+  missing+=("postgresql-$(pg_major)-postgis-3")
+fi
+have fonts-wqy-microhei || missing+=(fonts-wqy-microhei)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# PostGIS for a PostgreSQL that was only installed just now.
+if ! have "postgresql-$(pg_major)-postgis-3"; then
+  $SUDO apt-get install -y -qq "postgresql-$(pg_major)-postgis-3" >/dev/null
+fi
+# The Debian package starts a system cluster on 5432; the product runs its own and needs none.
+exit 0

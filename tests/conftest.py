@@ -1,0 +1,74 @@
+"""Fixtures shared by the whole suite. Integration fixtures start real servers lazily."""
+
+from __future__ import annotations
+
+import gc
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from api.app import create_app
+from api.auth import issue_token
+from api.settings import Settings
+from dispatch.access import Role
+from tests.postgis import TestDatabases, postgis_session
+
+SECRET = "test-secret-not-for-production-0123456789"
+
+
+@pytest.fixture(scope="session")
+def postgis() -> Iterator[TestDatabases]:
+    with postgis_session() as databases:
+        yield databases
+
+
+@pytest.fixture
+def database_url(postgis: TestDatabases) -> Iterator[str]:
+    name = postgis.create()
+    try:
+        yield postgis.cluster.url(name)
+    finally:
+        postgis.drop(name)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    # No pool: each request's connection closes while the TestClient's event loop still runs.
+    return Settings(home=tmp_path, database_url=database_url, secret_key=SECRET, db_pool_size=0)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+Auth = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def auth() -> Auth:
+    """``auth("dispatcher", outlet=…)`` → the Authorization header of such a token."""
+
+    def headers(
+        role: str, outlet: uuid.UUID | str | None = None, technician: uuid.UUID | str | None = None
+    ) -> dict[str, str]:
+        token = issue_token(
+            SECRET,
+            Role(role),
+            outlet_id=uuid.UUID(str(outlet)) if outlet else None,
+            technician_id=uuid.UUID(str(technician)) if technician else None,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage() -> Iterator[None]:
+    """Collect after each test so a leaked connection is reported against the test that leaked."""
+    yield
+    gc.collect()
