@@ -21,12 +21,13 @@ from litestar.status_codes import (
 from litestar.types import ExceptionHandlersMap
 
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
-from geo.errors import InvalidCoordinate, UnknownDatum
+from geo.errors import InvalidCoordinate, InvalidGeometry, UnknownDatum
 from storage.errors import Conflict, NotFound
 
 STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidCoordinate: (HTTP_400_BAD_REQUEST, "invalid_coordinate"),
     UnknownDatum: (HTTP_400_BAD_REQUEST, "unknown_datum"),
+    InvalidGeometry: (HTTP_400_BAD_REQUEST, "invalid_geometry"),
     InvalidInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     UnknownPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
     NotPermitted: (HTTP_403_FORBIDDEN, "forbidden"),
@@ -67,7 +68,7 @@ def _domain_error(_: Request[Any, Any, Any], error: Exception) -> Response[dict[
     return Response(error_body(code, str(error), field), status_code=status)
 
 
-MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+MISSING_FIELD = re.compile(r"(?:missing required|contains unknown) field `([^`]+)`")
 
 
 def _field_of(item: dict[str, Any]) -> str | None:

@@ -38,6 +38,8 @@ class DecisionInput:
     reported_at: datetime
     urgency: Urgency
     timezone: ZoneInfo
+    distance_km: float | None = None
+    """Plant-to-site distance when the caller has measured it already (see ``distance_km``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ def nearest_outlet(site: LonLat, candidates: Sequence[OutletCandidate]) -> Chose
     distances = geodesic_many_m(
         site, [c.location.lon for c in candidates], [c.location.lat for c in candidates]
     )
-    best = min(range(len(candidates)), key=lambda i: (distances[i], str(candidates[i].id)))
+    best = min(range(len(candidates)), key=lambda i: (distances[i], candidates[i].id.int))
     chosen = candidates[best]
     return ChosenOutlet(id=chosen.id, name=chosen.name, distance_km=round(distances[best] / 1000, 3))
 
@@ -94,7 +96,9 @@ def _deadline(start: datetime, tz: ZoneInfo, hours: float | None) -> datetime | 
 
 def decide(policy: DispatchPolicy, request: DecisionInput, candidates: Sequence[OutletCandidate]) -> Decision:
     """Apply ``policy`` to one repair call. ``candidates`` only matter beyond the direct radius."""
-    distance = distance_km(request.plant_location, request.site)
+    distance = request.distance_km
+    if distance is None:
+        distance = distance_km(request.plant_location, request.site)
     tier = policy.tier_for(distance)
     rules = ", ".join(policy.rules)
     explanation = [

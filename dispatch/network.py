@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shapely.geometry import MultiPolygon
+
 from dispatch.access import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput
 from dispatch.policy import PolicyRegistry
+from geo.areas import area_ewkt
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.models import Outlet, Plant, Technician
@@ -30,8 +33,18 @@ class OutletCreate:
     plant_id: uuid.UUID
     location: LonLat
     service_radius_km: float | None = None
+    service_area: MultiPolygon | None = None
     capabilities: tuple[str, ...] = ()
     phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletUpdate:
+    """Fields left ``None`` stay as they are."""
+
+    active: bool | None = None
+    service_radius_km: float | None = None
+    service_area: MultiPolygon | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +100,25 @@ class NetworkService:
             plant_id=data.plant_id,
             location=point_ewkt(data.location),
             service_radius_km=Decimal(str(radius)) if radius is not None else None,
+            service_area=area_ewkt(data.service_area) if data.service_area is not None else None,
             capabilities=list(data.capabilities),
             phone=data.phone,
         )
         return await self.outlets.add(outlet)
 
-    async def set_outlet_active(self, caller: Principal, outlet_id: uuid.UUID, active: bool) -> Outlet:
+    async def update_outlet(self, caller: Principal, outlet_id: uuid.UUID, data: OutletUpdate) -> Outlet:
+        """Deactivate an outlet (never chosen again, R-DI-1) or change what it covers."""
         caller.require(*OFFICE)
-        return await self.outlets.set_active(outlet_id, active)
+        changes: dict[str, object] = {}
+        if data.active is not None:
+            changes["active"] = data.active
+        if data.service_radius_km is not None:
+            if data.service_radius_km <= 0:
+                raise InvalidInput("service_radius_km", "service_radius_km must be > 0")
+            changes["service_radius_km"] = Decimal(str(data.service_radius_km))
+        if data.service_area is not None:
+            changes["service_area"] = area_ewkt(data.service_area)
+        return await self.outlets.update(outlet_id, changes)
 
     async def create_technician(self, caller: Principal, data: TechnicianCreate) -> Technician:
         caller.require(*OFFICE)

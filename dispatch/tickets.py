@@ -21,7 +21,8 @@ from dispatch.decision import (
     distance_km,
     needs_outlet,
 )
-from dispatch.errors import InvalidInput
+from dispatch.dispatchability import CLOSED_STATES, blocked_by
+from dispatch.errors import InvalidInput, StateConflict
 from dispatch.intake import Channel, FaultType, TicketStatus, Urgency
 from dispatch.policy import PolicyRegistry
 from geo.coordinates import LonLat
@@ -81,6 +82,19 @@ class TicketCreate:
 class TicketView:
     ticket: Ticket
     decision: DispatchDecision | None
+    blocked_by: tuple[str, ...] = ()
+
+    @property
+    def dispatchable(self) -> bool:
+        return not self.blocked_by
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineSet:
+    """A dispatcher's arrival deadline where the policy sets none (R-DI-3 gap) or overrides one."""
+
+    arrival_deadline: datetime
+    reason: str
 
 
 def _reported_at(value: datetime | None, now: datetime) -> datetime:
@@ -113,8 +127,9 @@ class TicketService:
     async def _decide(self, plant: Plant, site: LonLat, reported_at: datetime, urgency: Urgency) -> Decision:
         policy = self.policies.get(plant.policy)
         plant_location = LonLat(plant.location_lon, plant.location_lat)
+        distance = distance_km(plant_location, site)
         candidates: list[OutletCandidate] = []
-        if needs_outlet(policy, distance_km(plant_location, site)):
+        if needs_outlet(policy, distance):
             rows = await self.outlets.serving(plant.id, site)
             candidates = [OutletCandidate(row.id, row.name, row.location) for row in rows]
         request = DecisionInput(
@@ -124,6 +139,7 @@ class TicketService:
             reported_at=reported_at,
             urgency=urgency,
             timezone=ZoneInfo(plant.timezone),
+            distance_km=distance,
         )
         return decide(policy, request, candidates)
 
@@ -184,7 +200,7 @@ class TicketService:
             {"decision_id": str(row.id), "mode": decision.mode.value},
         )
         await self.tickets.refresh(ticket)
-        return TicketView(ticket, row)
+        return TicketView(ticket, row, tuple(await blocked_by(self.tickets.session, ticket)))
 
     @staticmethod
     def _decision_row(
@@ -216,7 +232,36 @@ class TicketService:
         caller.require(*TICKET_READERS)
         ticket = await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
         decision = await self.tickets.decision(ticket.decision_id) if ticket.decision_id else None
-        return TicketView(ticket, decision)
+        return TicketView(ticket, decision, tuple(await blocked_by(self.tickets.session, ticket)))
+
+    async def set_deadline(self, caller: Principal, ticket_id: uuid.UUID, data: DeadlineSet) -> TicketView:
+        """Set the promised arrival by hand; the decision stays as it was, the trail says who and why."""
+        caller.require(*OFFICE)
+        ticket = await self.tickets.get(ticket_id)
+        if ticket.status in CLOSED_STATES:
+            raise StateConflict(f"ticket is {ticket.status}: its deadline can no longer change")
+        if data.arrival_deadline.tzinfo is None:
+            raise InvalidInput("arrival_deadline", "arrival_deadline needs a UTC offset, e.g. +08:00")
+        if data.arrival_deadline <= ticket.reported_at:
+            raise InvalidInput("arrival_deadline", "arrival_deadline must be after the ticket was reported")
+        if not data.reason.strip():
+            raise InvalidInput("reason", "reason is required: say why this deadline")
+        previous = ticket.arrival_deadline
+        ticket.arrival_deadline = data.arrival_deadline
+        if ticket.status == TicketStatus.NEEDS_DEADLINE.value:
+            ticket.status = TicketStatus.NEW.value
+        await self.tickets.record(
+            ticket.id,
+            caller.label,
+            "deadline_set",
+            {
+                "arrival_deadline": data.arrival_deadline.isoformat(),
+                "previous": previous.isoformat() if previous else None,
+                "reason": data.reason.strip(),
+            },
+        )
+        await self.tickets.refresh(ticket)
+        return await self.get(caller, ticket_id)
 
     async def page(self, caller: Principal, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
         caller.require(*TICKET_READERS)

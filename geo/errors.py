@@ -42,3 +42,11 @@ class TravelTimeUnavailable(GeoError):
     This is an infrastructure failure, not a client error: the API should answer 503 and the
     optimizer may fall back to the geodesic model.
     """
+
+
+class InvalidGeometry(GeoError):
+    """A GeoJSON geometry from a client is malformed, invalid, or of the wrong type."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)

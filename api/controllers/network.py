@@ -19,7 +19,8 @@ from api.schemas.network import (
     TechnicianOut,
 )
 from dispatch.access import READERS, Principal
-from dispatch.network import NetworkService, OutletCreate, PlantCreate, TechnicianCreate
+from dispatch.network import NetworkService, OutletCreate, OutletUpdate, PlantCreate, TechnicianCreate
+from geo.areas import parse_area
 
 
 class PlantController(Controller):
@@ -85,6 +86,7 @@ class OutletController(Controller):
                 plant_id=data.plant_id,
                 location=data.location.to_wgs84("location"),
                 service_radius_km=data.service_radius_km,
+                service_area=parse_area(data.service_area) if data.service_area is not None else None,
                 capabilities=tuple(data.capabilities),
                 phone=data.phone,
             ),
@@ -123,9 +125,15 @@ class OutletController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> OutletOut:
-        outlet = await network.outlets.get(outlet_id)
-        if data.active is not None:
-            outlet = await network.set_outlet_active(caller, outlet_id, data.active)
+        outlet = await network.update_outlet(
+            caller,
+            outlet_id,
+            OutletUpdate(
+                active=data.active,
+                service_radius_km=data.service_radius_km,
+                service_area=parse_area(data.service_area) if data.service_area is not None else None,
+            ),
+        )
         return OutletOut.of(outlet)
 
 

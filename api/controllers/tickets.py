@@ -10,12 +10,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.schemas.common import Page, PageNumber, PageSize
-from api.schemas.tickets import DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
+from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
 from dispatch.access import Principal
 from dispatch.errors import InvalidInput
 from dispatch.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
 from dispatch.tickets import (
     CustomerInput,
+    DeadlineSet,
     PreviewRequest,
     SiteInput,
     TicketCreate,
@@ -71,7 +72,7 @@ async def _ticket_out(view: TicketView, tickets: TicketService, with_events: boo
             outlet_name = (await tickets.outlets.get(view.decision.outlet_id)).name
         decision = DecisionOut.of_row(view.decision, outlet_name, ZoneInfo(ticket.timezone))
     events = [EventOut.of(e) for e in await tickets.tickets.events(ticket.id)] if with_events else None
-    return TicketOut.of(ticket, decision, events)
+    return TicketOut.of(ticket, decision, events, view.blocked_by)
 
 
 class TicketController(Controller):
@@ -114,6 +115,21 @@ class TicketController(Controller):
         tickets: NamedDependency[TicketService],
     ) -> TicketOut:
         return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
+
+    @post(
+        "/{ticket_id:uuid}/deadline",
+        status_code=200,
+        summary="Set the arrival deadline by hand (R-DI-3 gaps)",
+    )
+    async def set_deadline(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        data: JSONBody[DeadlineIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+    ) -> TicketOut:
+        view = await tickets.set_deadline(caller, ticket_id, DeadlineSet(data.arrival_deadline, data.reason))
+        return await _ticket_out(view, tickets, with_events=True)
 
     @get("/", summary="Tickets by arrival deadline, for the console")
     async def list_tickets(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
 from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
+from geo.areas import area_geojson
 from storage.models import Asset, Customer, Outlet, Plant, Technician
 
 
@@ -44,12 +45,18 @@ class OutletIn(msgspec.Struct, forbid_unknown_fields=True):
     plant_id: uuid.UUID
     location: LocationIn
     service_radius_km: Annotated[float, msgspec.Meta(gt=0, le=20000)] | None = None
+    service_area: dict[str, Any] | None = None
+    """GeoJSON Polygon or MultiPolygon (WGS-84) the outlet covers; with a radius, both must hold."""
     capabilities: list[str] = msgspec.field(default_factory=list)
     phone: Phone | None = None
 
 
 class OutletPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out stay as they are."""
+
     active: bool | None = None
+    service_radius_km: Annotated[float, msgspec.Meta(gt=0, le=20000)] | None = None
+    service_area: dict[str, Any] | None = None
 
 
 class OutletOut(msgspec.Struct):
@@ -58,6 +65,7 @@ class OutletOut(msgspec.Struct):
     plant_id: uuid.UUID
     location: LocationOut
     service_radius_km: float | None
+    service_area: dict[str, Any] | None
     active: bool
     capabilities: list[str]
     phone: str | None
@@ -71,6 +79,9 @@ class OutletOut(msgspec.Struct):
             location=location_out(outlet.location_lon, outlet.location_lat),
             service_radius_km=float(outlet.service_radius_km)
             if outlet.service_radius_km is not None
+            else None,
+            service_area=area_geojson(bytes(outlet.service_area.data))
+            if outlet.service_area is not None
             else None,
             active=outlet.active,
             capabilities=list(outlet.capabilities),

