@@ -44,7 +44,9 @@ def bench_pure(n: int) -> dict[str, object]:
     for _ in range(n):
         site = LonLat(*random_site(rng))
         candidates = [
-            OutletCandidate(uuid.uuid4(), "o", LonLat(site.lon + rng.uniform(-2, 2), site.lat + rng.uniform(-2, 2)))
+            OutletCandidate(
+                uuid.uuid4(), "o", LonLat(site.lon + rng.uniform(-2, 2), site.lat + rng.uniform(-2, 2))
+            )
             for _ in range(8)
         ]
         request = DecisionInput(uuid.uuid4(), plant, site, datetime.now(UTC), Urgency.NORMAL, tz)
