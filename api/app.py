@@ -29,11 +29,14 @@ from api.deps import (
     provide_caller,
     provide_network_service,
     provide_policies,
+    provide_preview_service,
+    provide_read_session,
     provide_ticket_service,
 )
 from api.errors import exception_handlers, log_unexpected
 from api.settings import Settings
 from dispatch.policy import PolicyRegistry
+from dispatch.preview import PlantFactsCache
 from storage.database import embedded_url
 
 
@@ -66,6 +69,8 @@ def create_app(settings: Settings) -> Litestar:
         "settings": settings,
         "policies": policies,
         "secret": settings.resolved_secret(),
+        "db_config": db,
+        "plant_cache": PlantFactsCache(ttl_s=settings.plant_cache_seconds),
     }
     return Litestar(
         route_handlers=[
@@ -86,6 +91,8 @@ def create_app(settings: Settings) -> Litestar:
             "policies": Provide(provide_policies, sync_to_thread=False),
             "network": Provide(provide_network_service, sync_to_thread=False),
             "tickets": Provide(provide_ticket_service, sync_to_thread=False),
+            "read_session": Provide(provide_read_session),
+            "previews": Provide(provide_preview_service, sync_to_thread=False),
         },
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(

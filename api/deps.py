@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dispatch.access import Principal
 from dispatch.network import NetworkService
 from dispatch.policy import PolicyRegistry
+from dispatch.preview import PreviewService
 from dispatch.tickets import TicketService
 from storage.repositories.customers import AssetRepository, CustomerRepository
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
@@ -33,6 +35,25 @@ def provide_network_service(db_session: NamedDependency[AsyncSession], state: St
         OutletRepository(db_session),
         TechnicianRepository(db_session),
         state.policies,
+    )
+
+
+async def provide_read_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """A session outside any transaction (autocommit) for read-only hot paths."""
+    maker: async_sessionmaker[AsyncSession] | None = state.get("read_sessions")
+    if maker is None:
+        engine: AsyncEngine = state.db_config.get_engine()
+        maker = async_sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
+        state.read_sessions = maker
+    async with maker() as session:
+        yield session
+
+
+def provide_preview_service(read_session: NamedDependency[AsyncSession], state: State) -> PreviewService:
+    return PreviewService(
+        PlantRepository(read_session), OutletRepository(read_session), state.policies, state.plant_cache
     )
 
 

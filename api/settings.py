@@ -35,8 +35,22 @@ class Settings:
     s3_secret_key: str | None = None
     s3_bucket: str = "aftersales"
     s3_region: str = "us-east-1"
+    s3_public_endpoint: str | None = None
+    """The S3 address phones reach (presigned URLs are signed for it); unset = ``s3_endpoint``."""
+    evidence_max_bytes: int = 20 * 1024 * 1024
+    """Largest evidence file accepted (default 20 MB)."""
+    evidence_upload_ttl_s: int = 900
+    """How long an upload URL stays valid (seconds)."""
+    evidence_download_ttl_s: int = 300
+    """How long a download URL stays valid (seconds; default 5 minutes)."""
+    evidence_trust_threshold: float = 0.6
+    """Trust score an item needs to count towards "evidence complete"."""
+    evidence_required_kinds: tuple[str, ...] = ("before", "after", "notice")
+    """Kinds an outlet warranty job needs before it is "evidence complete"."""
     token_ttl_hours: int = 12
     db_pool_size: int = 10
+    plant_cache_seconds: float = 30.0
+    """How long an API process reuses a plant's location/policy for previews."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -62,8 +76,23 @@ class Settings:
             s3_secret_key=get("S3_SECRET_KEY"),
             s3_bucket=get("S3_BUCKET") or defaults.s3_bucket,
             s3_region=get("S3_REGION") or defaults.s3_region,
+            s3_public_endpoint=get("S3_PUBLIC_ENDPOINT"),
+            evidence_max_bytes=int(get("EVIDENCE_MAX_BYTES") or defaults.evidence_max_bytes),
+            evidence_upload_ttl_s=int(get("EVIDENCE_UPLOAD_TTL_S") or defaults.evidence_upload_ttl_s),
+            evidence_download_ttl_s=int(get("EVIDENCE_DOWNLOAD_TTL_S") or defaults.evidence_download_ttl_s),
+            evidence_trust_threshold=float(
+                get("EVIDENCE_TRUST_THRESHOLD") or defaults.evidence_trust_threshold
+            ),
+            evidence_required_kinds=tuple(
+                kind.strip()
+                for kind in (
+                    get("EVIDENCE_REQUIRED_KINDS") or ",".join(defaults.evidence_required_kinds)
+                ).split(",")
+                if kind.strip()
+            ),
             token_ttl_hours=int(get("TOKEN_TTL_HOURS") or defaults.token_ttl_hours),
             db_pool_size=int(get("DB_POOL_SIZE") or defaults.db_pool_size),
+            plant_cache_seconds=float(get("PLANT_CACHE_SECONDS") or defaults.plant_cache_seconds),
         )
 
     @property

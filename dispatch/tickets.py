@@ -27,9 +27,9 @@ from dispatch.intake import Channel, FaultType, TicketStatus, Urgency
 from dispatch.policy import PolicyRegistry
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
-from storage.models import DispatchDecision, Plant, Ticket
+from storage.models import DispatchDecision, Ticket
 from storage.repositories.customers import AssetRepository, CustomerRepository
-from storage.repositories.network import OutletRepository, PlantRepository
+from storage.repositories.network import OutletRepository, PlantFacts, PlantRepository
 from storage.repositories.pages import Page
 from storage.repositories.tickets import TicketFilter, TicketRepository
 
@@ -97,7 +97,7 @@ class DeadlineSet:
     reason: str
 
 
-def _reported_at(value: datetime | None, now: datetime) -> datetime:
+def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
     if value is None:
         return now
     if value.tzinfo is None:
@@ -105,6 +105,33 @@ def _reported_at(value: datetime | None, now: datetime) -> datetime:
     if value > now + MAX_CLOCK_SKEW:
         raise InvalidInput("reported_at", "reported_at is in the future")
     return value
+
+
+async def decide_for(
+    policies: PolicyRegistry,
+    outlets: OutletRepository,
+    plant: PlantFacts,
+    site: LonLat,
+    reported_at: datetime,
+    urgency: Urgency,
+) -> Decision:
+    """Load what the pure decision needs (outlets only beyond the direct radius) and decide."""
+    policy = policies.get(plant.policy)
+    distance = distance_km(plant.location, site)
+    candidates: list[OutletCandidate] = []
+    if needs_outlet(policy, distance):
+        rows = await outlets.serving(plant.id, site)
+        candidates = [OutletCandidate(row.id, row.name, row.location) for row in rows]
+    request = DecisionInput(
+        plant_id=plant.id,
+        plant_location=plant.location,
+        site=site,
+        reported_at=reported_at,
+        urgency=urgency,
+        timezone=ZoneInfo(plant.timezone),
+        distance_km=distance,
+    )
+    return decide(policy, request, candidates)
 
 
 class TicketService:
@@ -124,42 +151,14 @@ class TicketService:
         self.assets = assets
         self.policies = policies
 
-    async def _decide(self, plant: Plant, site: LonLat, reported_at: datetime, urgency: Urgency) -> Decision:
-        policy = self.policies.get(plant.policy)
-        plant_location = LonLat(plant.location_lon, plant.location_lat)
-        distance = distance_km(plant_location, site)
-        candidates: list[OutletCandidate] = []
-        if needs_outlet(policy, distance):
-            rows = await self.outlets.serving(plant.id, site)
-            candidates = [OutletCandidate(row.id, row.name, row.location) for row in rows]
-        request = DecisionInput(
-            plant_id=plant.id,
-            plant_location=plant_location,
-            site=site,
-            reported_at=reported_at,
-            urgency=urgency,
-            timezone=ZoneInfo(plant.timezone),
-            distance_km=distance,
-        )
-        return decide(policy, request, candidates)
-
-    async def preview(self, caller: Principal, request: PreviewRequest) -> Decision:
-        """The decision a call would get now, without recording anything."""
-        caller.require(*INTAKE_ROLES)
-        plant = await self.plants.get(request.plant_id)
-        now = datetime.now(UTC)
-        return await self._decide(
-            plant, request.site, _reported_at(request.reported_at, now), request.urgency
-        )
-
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
         caller.require(*INTAKE_ROLES)
-        plant = await self.plants.get(data.plant_id)
+        plant = await self.plants.facts(data.plant_id)
         if data.asset_id is not None:
             await self.assets.get(data.asset_id)
-        reported_at = _reported_at(data.reported_at, datetime.now(UTC))
-        decision = await self._decide(plant, data.site, reported_at, data.urgency)
+        reported_at = reported_at_or_now(data.reported_at, datetime.now(UTC))
+        decision = await decide_for(self.policies, self.outlets, plant, data.site, reported_at, data.urgency)
         customer = (
             await self.customers.find_or_add(data.customer.name, data.customer.phone)
             if data.customer

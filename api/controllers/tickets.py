@@ -14,6 +14,7 @@ from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, Ti
 from dispatch.access import Principal
 from dispatch.errors import InvalidInput
 from dispatch.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
+from dispatch.preview import PreviewService
 from dispatch.tickets import (
     CustomerInput,
     DeadlineSet,
@@ -35,9 +36,9 @@ class DispatchController(Controller):
         self,
         data: JSONBody[PreviewIn],
         caller: NamedDependency[Principal],
-        tickets: NamedDependency[TicketService],
+        previews: NamedDependency[PreviewService],
     ) -> DecisionOut:
-        decision = await tickets.preview(
+        decision = await previews.preview(
             caller,
             PreviewRequest(
                 plant_id=data.plant_id,

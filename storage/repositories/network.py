@@ -26,6 +26,16 @@ class OutletRow:
     location: LonLat
 
 
+@dataclass(frozen=True, slots=True)
+class PlantFacts:
+    """What a dispatch decision needs of a plant, read in one small query."""
+
+    id: uuid.UUID
+    location: LonLat
+    policy: str
+    timezone: str
+
+
 def _site(point: LonLat) -> object:
     return func.ST_GeogFromText(literal(point_ewkt(point)))
 
@@ -45,6 +55,15 @@ class PlantRepository:
         if plant is None:
             raise NotFound("plant", plant_id)
         return plant
+
+    async def facts(self, plant_id: uuid.UUID) -> PlantFacts:
+        query = select(Plant.location_lon, Plant.location_lat, Plant.policy, Plant.timezone).where(
+            Plant.id == plant_id
+        )
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            raise NotFound("plant", plant_id)
+        return PlantFacts(plant_id, LonLat(row.location_lon, row.location_lat), row.policy, row.timezone)
 
     async def page(self, page: int, page_size: int) -> Page[Plant]:
         return await paginate(self.session, select(Plant).order_by(Plant.name, Plant.id), page, page_size)

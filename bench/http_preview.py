@@ -1,0 +1,168 @@
+"""Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/preview`.
+
+    aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 32]
+
+Starts a real `aftersales serve` process (uvicorn, N workers) on a free loopback port against a
+benchmark database with N outlets in the embedded cluster, then loads it with `wrk` (Debian
+package `wrk`; installed on demand when we are root) using a different random site per request.
+Prints one JSON line. Target (issue 2, 2 cores): ≥ 2,000 previews/s at p99 ≤ 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from api.auth import issue_token
+from bench.network_seed import prepare, random_site
+from dispatch.access import Role
+
+LUA = """
+local bodies = {}
+local n = 0
+for line in io.lines("%(sites)s") do n = n + 1; bodies[n] = line end
+local i = 0
+request = function()
+  i = i %% n + 1
+  return wrk.format("POST", "/api/v1/dispatch/preview", {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer %(token)s"}, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, capture_output=True)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return found
+
+
+def wait_healthy(url: str, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("server did not become healthy")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="aftersales bench http_preview", description=__doc__)
+    parser.add_argument("--outlets", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--home", type=Path, default=Path("var"))
+    args = parser.parse_args(argv)
+
+    wrk = ensure_wrk()
+    url, plant_id = prepare(args.home, "bench", args.outlets)
+    secret = "bench-secret-0123456789-0123456789-0123456789"
+    token = issue_token(secret, Role.DISPATCHER, subject="bench")
+    work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
+    rng = random.Random(3)
+    with (work / "sites.jsonl").open("w") as sites:
+        for _ in range(5000):
+            lon, lat = random_site(rng)
+            sites.write(json.dumps({"plant_id": str(plant_id), "site": {"lon": lon, "lat": lat}}) + "\n")
+    (work / "preview.lua").write_text(LUA % {"sites": work / "sites.jsonl", "token": token})
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "AFTERSALES_DATABASE_URL": url,
+        "AFTERSALES_SECRET_KEY": secret,
+        "AFTERSALES_HOME": str(args.home),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base)
+        warm = [wrk, "-t1", "-c8", "-d3s", "-s", str(work / "preview.lua"), base]
+        subprocess.run(warm, check=True, capture_output=True)
+        run = [
+            wrk,
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.seconds}s",
+            "--latency",
+            "-s",
+            str(work / "preview.lua"),
+            base,
+        ]
+        output = subprocess.run(run, check=True, capture_output=True, text=True).stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output)
+    if match is None:
+        raise SystemExit(f"could not read wrk's output:\n{output}")
+    requests, duration_us, p50_us, p99_us, status_errors, timeouts = map(int, match.groups())
+    print(
+        json.dumps(
+            {
+                "measure": "POST /api/v1/dispatch/preview over HTTP",
+                "outlets": args.outlets,
+                "workers": args.workers,
+                "connections": args.connections,
+                "seconds": round(duration_us / 1e6, 1),
+                "requests": requests,
+                "previews_per_s": round(requests / (duration_us / 1e6)),
+                "p50_ms": round(p50_us / 1000, 2),
+                "p99_ms": round(p99_us / 1000, 2),
+                "non_2xx": status_errors,
+                "timeouts": timeouts,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
+    return 0
