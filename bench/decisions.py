@@ -118,9 +118,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--n", type=int, default=20_000, help="pure decisions to time")
     parser.add_argument("--queries", type=int, default=2_000, help="database queries to time")
     parser.add_argument("--home", type=Path, default=Path("var"))
+    parser.add_argument("--database", default="bench", help="database in the embedded cluster")
     args = parser.parse_args(argv)
     print(json.dumps(bench_pure(args.n), ensure_ascii=False))
-    url, plant_id = prepare(args.home, "bench", args.outlets)
+    url, plant_id = prepare(args.home, args.database, args.outlets)
     for line in asyncio.run(bench_database(url, plant_id, args.queries, args.outlets)):
         print(json.dumps(line, ensure_ascii=False))
     return 0

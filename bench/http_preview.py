@@ -85,10 +85,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--home", type=Path, default=Path("var"))
+    parser.add_argument("--database", default="bench", help="database in the embedded cluster")
     args = parser.parse_args(argv)
 
     wrk = ensure_wrk()
-    url, plant_id = prepare(args.home, "bench", args.outlets)
+    url, plant_id = prepare(args.home, args.database, args.outlets)
     secret = "bench-secret-0123456789-0123456789-0123456789"
     token = issue_token(secret, Role.DISPATCHER, subject="bench")
     work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
