@@ -11,7 +11,6 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyPlugin,
 )
 from litestar import Litestar
-from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
@@ -102,7 +101,6 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
         ),
-        cors_config=CORSConfig(allow_origins=[]),
         state=State(state),
         logging_config=LoggingConfig(log_exceptions="never"),
         after_exception=[log_unexpected],

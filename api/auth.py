@@ -6,8 +6,10 @@ its identity provider with the same claims and secret (``AFTERSALES_SECRET_KEY``
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -18,7 +20,15 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from dispatch.access import Principal, Role
 
 ALGORITHM = "HS256"
-PUBLIC_PATHS = ("/health", "/schema", "/track", "/static", "/console", "/favicon.ico")
+PUBLIC_PATHS = (
+    "/health",
+    "/schema",
+    "/track",
+    "/static",
+    "/console",
+    "/favicon.ico",
+    "/api/v1/objects/",  # evidence upload/download URLs of the filesystem store: signed tokens
+)
 
 
 def issue_token(
@@ -42,16 +52,28 @@ def _optional_uuid(value: Any) -> uuid.UUID | None:
     return uuid.UUID(str(value)) if value else None
 
 
+@lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> tuple[Principal, float]:
+    """Signature check and claims parsing, cached per token (they are immutable and signed)."""
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "role"]})
+    principal = Principal(
+        subject=str(claims.get("sub", "")),
+        role=Role(claims["role"]),
+        outlet_id=_optional_uuid(claims.get("outlet")),
+        technician_id=_optional_uuid(claims.get("technician")),
+    )
+    return principal, float(claims["exp"])
+
+
 def read_token(secret: str, token: str) -> Principal:
-    """Verify a token and return its principal; any defect is a 401 with the reason."""
+    """Verify a token and return its principal; any defect is a 401 with the reason.
+
+    A verified token is remembered (its expiry is still checked on every request)."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "role"]})
-        return Principal(
-            subject=str(claims.get("sub", "")),
-            role=Role(claims["role"]),
-            outlet_id=_optional_uuid(claims.get("outlet")),
-            technician_id=_optional_uuid(claims.get("technician")),
-        )
+        principal, expires = _verified(secret, token)
+        if expires <= time.time():
+            raise jwt.ExpiredSignatureError
+        return principal
     except jwt.ExpiredSignatureError:
         raise NotAuthorizedException("token expired: get a new one") from None
     except (jwt.InvalidTokenError, ValueError) as error:
