@@ -252,6 +252,10 @@ class SolveParams:
     exploring for ever without finding a second solution, so a solution limit alone would hang.
     Without a time limit the search therefore descends greedily to the first local optimum (or
     the solution limit): deterministic and bounded, which is what unit tests want.
+
+    ``own_search_share`` is the part of the time limit given to our own ruin-and-recreate search
+    (``dispatch.routing.classic``) before OR-Tools' guided local search starts from its best, on
+    problems of the classic shape; 0 turns it off, 1 leaves OR-Tools only a descent.
     """
 
     time_limit_s: float | None = 10.0
@@ -260,6 +264,7 @@ class SolveParams:
     balance_weight: int = 0
     metaheuristic: Metaheuristic = "GUIDED_LOCAL_SEARCH"
     first_solution: FirstSolution = "PARALLEL_CHEAPEST_INSERTION"
+    own_search_share: float = 0.8
 
     def __post_init__(self) -> None:
         """Reject limits that would hang or mean nothing."""
@@ -272,6 +277,8 @@ class SolveParams:
             raise InvalidRoutingInput("time_limit_s", "give a time limit or a solution limit")
         if self.balance_weight < 0:
             raise InvalidRoutingInput("balance_weight", "must not be negative")
+        if not 0.0 <= self.own_search_share <= 1.0:
+            raise InvalidRoutingInput("own_search_share", "must be in [0, 1]")
 
 
 @dataclass(frozen=True, slots=True)

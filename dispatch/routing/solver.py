@@ -14,7 +14,7 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Mapping, Sequence
 
-from dispatch.routing import ortools_model
+from dispatch.routing import classic, ortools_model
 from dispatch.routing.feasibility import alone_reason, schedule_or_repair
 from dispatch.routing.model import (
     Problem,
@@ -108,6 +108,13 @@ def solve(
         lost = [] if problem.vehicles else offered
         return finalize(problem, {}, lost, reasons, stats)
 
+    own: Solution | None = None
+    if initial_routes is None and params.time_limit_s is not None and params.own_search_share > 0:
+        own_routes = _own_search(problem, offered, params, started)
+        if own_routes is not None:
+            initial_routes = own_routes
+            own = finalize(problem, _sequences(problem, offered, own_routes), [], reasons, stats)
+            stats["own_distance"] = float(own.distance)
     built = ortools_model.build(problem, offered, params.balance_weight)
     limit = None
     if params.time_limit_s is not None:
@@ -135,4 +142,37 @@ def solve(
     }
     planned = {v.id for seq in sequences.values() for v in seq}
     dropped = [v for v in offered if v.id not in planned]
-    return finalize(problem, sequences, dropped, reasons, stats)
+    found = finalize(problem, sequences, dropped, reasons, stats)
+    if own is not None and _key(problem, own) < _key(problem, found):
+        return own
+    return found
+
+
+def _key(problem: Problem, solution: Solution) -> tuple[int, int]:
+    """Better plans sort first: fewer unassigned, then less cost (the problem's own measure)."""
+    cost = solution.distance if problem.cost == "distance" else solution.travel_s
+    return (len(solution.unassigned), cost)
+
+
+def _sequences(
+    problem: Problem, offered: Sequence[Visit], routes: Mapping[str, Sequence[str]]
+) -> dict[str, list[Visit]]:
+    by_id = {v.id: v for v in offered}
+    return {k: [by_id[i] for i in ids] for k, ids in routes.items()}
+
+
+def _own_search(
+    problem: Problem, offered: list[Visit], params: SolveParams, started: float
+) -> dict[str, list[str]] | None:
+    """Our ruin-and-recreate search on classic problems (visit ids per vehicle), else None."""
+    core = classic.core_of(problem, offered)
+    if core is None:
+        return None
+    assert params.time_limit_s is not None
+    budget = params.own_search_share * params.time_limit_s - (_time.monotonic() - started)
+    routes = classic.improve(core, max(budget, 0.0), params.seed)
+    if routes is None:
+        return None
+    return {
+        veh.id: [offered[u - 1].id for u in seq] for veh, seq in zip(problem.vehicles, routes, strict=False)
+    }
