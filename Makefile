@@ -4,12 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup system run test unit integration lint format bench clean stop
+.PHONY: setup system console run test unit integration lint format bench clean stop
 
-setup: system $(STAMP) ## install system packages (PostgreSQL, PostGIS) and the project in .venv
+setup: system $(STAMP) console ## install system packages (PostgreSQL, PostGIS, Chromium), the project in .venv, the console assets
 
 system:
 	@scripts/system-packages.sh
+
+console: system ## Leaflet from the npm registry, copied to api/static/vendor (git-ignored)
+	@scripts/console-assets.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -10,6 +12,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
+from anyio import to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -20,10 +23,46 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.pool import NullPool
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
-from api.controllers.customers import AssetController, CustomerController
+from api.controllers.assets import AssetController
+from api.controllers.charges import (
+    PUBLIC_QUOTE_PATHS,
+    QuoteController,
+    RecallController,
+    TicketQuoteController,
+)
+from api.controllers.console import (
+    ConsolePageController,
+    ConsoleSessionController,
+    asset_routers,
+    console_state,
+)
+from api.controllers.customers import CustomerController
+from api.controllers.events import EventController, channels_plugin
+from api.controllers.evidence import (
+    UPLOADS_PATH,
+    EvidenceController,
+    ObjectTransferController,
+    provide_evidence_service,
+)
+from api.controllers.me import MeController
 from api.controllers.network import OutletController, PlantController, TechnicianController
+from api.controllers.plans import AbsenceController, PlanController, plan_workers, provide_plan_service
+from api.controllers.positions import (
+    DeviceController,
+    IngestController,
+    PositionController,
+    TechnicianPositionController,
+    provide_position_service,
+)
 from api.controllers.system import PolicyController, health
 from api.controllers.tickets import DispatchController, TicketController
+from api.controllers.warranty import (
+    TicketWarrantyController,
+    provide_charge_service,
+    provide_recall_service,
+    provide_warranty_service,
+)
+from api.controllers.work_orders import SyncController, WorkOrderController, provide_work_order_service
 from api.deps import (
     provide_caller,
     provide_network_service,
@@ -34,9 +73,13 @@ from api.deps import (
 )
 from api.errors import exception_handlers, log_unexpected
 from api.settings import Settings
+from dispatch.evidence.policy import TrustPolicy
+from dispatch.evidence.service import EvidenceConfig
 from dispatch.policy import PolicyRegistry
 from dispatch.preview import PlantFactsCache
+from dispatch.warranty.registry import builtin_registry
 from storage.database import embedded_url
+from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore
 
 
 def database_url(settings: Settings) -> str:
@@ -52,6 +95,36 @@ def engine_config(pool_size: int) -> EngineConfig:
     return EngineConfig(pool_size=pool_size, max_overflow=pool_size)
 
 
+def object_store(settings: Settings) -> ObjectStore:
+    """S3 when ``s3_endpoint`` is set, else files under ``home/objects``. Nothing connects here."""
+    if settings.s3_endpoint:
+        return S3ObjectStore(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key or "",
+            secret_key=settings.s3_secret_key or "",
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            public_endpoint=settings.s3_public_endpoint,
+        )
+    base = f"{settings.public_url.rstrip('/')}{UPLOADS_PATH}"
+    return FilesystemObjectStore(
+        settings.home / "objects",
+        secret=hashlib.sha256(b"aftersales-objectstore:" + settings.resolved_secret().encode()).digest(),
+        upload_url_base=f"{base}/uploads",
+        download_url_base=f"{base}/downloads",
+    )
+
+
+def evidence_config(settings: Settings) -> EvidenceConfig:
+    return EvidenceConfig(
+        max_bytes=settings.evidence_max_bytes,
+        upload_ttl=timedelta(seconds=settings.evidence_upload_ttl_s),
+        download_ttl=timedelta(seconds=settings.evidence_download_ttl_s),
+        policy=TrustPolicy(threshold=settings.evidence_trust_threshold),
+        required_kinds=settings.evidence_required_kinds,
+    )
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the service. Policies are loaded and validated here: a bad preset stops start-up."""
     policies = PolicyRegistry.load(settings.policy_dir)
@@ -63,13 +136,26 @@ def create_app(settings: Settings) -> Litestar:
         set_default_exception_handler=False,
         enable_touch_updated_timestamp_listener=False,
     )
-    auth = DefineMiddleware(BearerAuthMiddleware, exclude=[f"^{path}" for path in PUBLIC_PATHS])
+    store = object_store(settings)
+
+    async def prepare_store() -> None:
+        """Create the bucket / folders on start-up (never at import or construction)."""
+        await to_thread.run_sync(store.ensure_ready)
+
+    auth = DefineMiddleware(
+        BearerAuthMiddleware, exclude=[f"^{path}" for path in (*PUBLIC_PATHS, *PUBLIC_QUOTE_PATHS)]
+    )
     state: dict[str, Any] = {
         "settings": settings,
         "policies": policies,
+        "warranty_policies": builtin_registry(),
         "secret": settings.resolved_secret(),
+        "object_store": store,
+        "evidence_config": evidence_config(settings),
+        "evidence_db": db,
         "db_config": db,
         "plant_cache": PlantFactsCache(ttl_s=settings.plant_cache_seconds),
+        **console_state(settings),
     }
     return Litestar(
         route_handlers=[
@@ -81,17 +167,45 @@ def create_app(settings: Settings) -> Litestar:
             AssetController,
             DispatchController,
             TicketController,
+            TicketWarrantyController,
+            TicketQuoteController,
+            QuoteController,
+            RecallController,
             PolicyController,
+            EvidenceController,
+            ObjectTransferController,
+            WorkOrderController,
+            SyncController,
+            PlanController,
+            AbsenceController,
+            MeController,
+            DeviceController,
+            PositionController,
+            TechnicianPositionController,
+            IngestController,
+            ConsolePageController,
+            ConsoleSessionController,
+            EventController,
+            *asset_routers(),
         ],
-        plugins=[SQLAlchemyPlugin(config=db)],
+        plugins=[SQLAlchemyPlugin(config=db), channels_plugin(database_url(settings))],
+        on_startup=[prepare_store],
+        lifespan=[plan_workers],
         middleware=[auth],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "policies": Provide(provide_policies, sync_to_thread=False),
             "network": Provide(provide_network_service, sync_to_thread=False),
             "tickets": Provide(provide_ticket_service, sync_to_thread=False),
+            "warranty": Provide(provide_warranty_service, sync_to_thread=False),
+            "charges": Provide(provide_charge_service, sync_to_thread=False),
+            "recalls": Provide(provide_recall_service, sync_to_thread=False),
+            "evidence": Provide(provide_evidence_service, sync_to_thread=False),
             "read_session": Provide(provide_read_session),
             "previews": Provide(provide_preview_service, sync_to_thread=False),
+            "work_orders": Provide(provide_work_order_service, sync_to_thread=False),
+            "positions": Provide(provide_position_service, sync_to_thread=False),
+            "plans": Provide(provide_plan_service, sync_to_thread=False),
         },
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(

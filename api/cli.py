@@ -116,6 +116,69 @@ def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _evidence_cleanup(settings: Settings, url: str, grace: timedelta, dry_run: bool) -> int:
+    from datetime import UTC, datetime
+
+    from anyio import to_thread
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from api.app import object_store
+    from dispatch.evidence.cleanup import remove_orphans
+    from storage.repositories.evidence import EvidenceRepository
+
+    store = object_store(settings)
+    await to_thread.run_sync(store.ensure_ready)
+    engine = create_async_engine(url)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            report = await remove_orphans(
+                EvidenceRepository(session), store, grace=grace, now=datetime.now(UTC), dry_run=dry_run
+            )
+    finally:
+        await engine.dispose()
+    verb = "would remove" if dry_run else "removed"
+    for key in report.removed:
+        print(f"{verb} orphan object {key}")
+    for row in report.expired_rows:
+        print(f"expired pending evidence {row} (never completed)")
+    print(
+        f"scanned {report.scanned} objects: {len(report.removed)} orphans {verb}, "
+        f"{report.referenced} in use, {report.young} younger than {grace}; "
+        f"{len(report.expired_rows)} pending records expired"
+    )
+    return 0
+
+
+def cmd_evidence_cleanup(settings: Settings, args: argparse.Namespace) -> int:
+    url = _database(settings)
+    grace = timedelta(hours=args.grace_hours)
+    return asyncio.run(_evidence_cleanup(settings.with_database(url), url, grace, args.dry_run))
+
+
+async def _positions_cleanup(url: str, days: int) -> int:
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    from dispatch.tracking.service import remove_old_positions
+    from storage.repositories.field_positions import PositionRepository
+
+    engine = create_async_engine(url)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+            dropped, deleted = await remove_old_positions(PositionRepository(session), timedelta(days=days))
+    finally:
+        await engine.dispose()
+    for name in dropped:
+        print(f"dropped partition {name}")
+    print(f"positions older than {days} days removed: {len(dropped)} partitions dropped, {deleted} rows deleted")
+    return 0
+
+
+def cmd_positions_cleanup(settings: Settings, args: argparse.Namespace) -> int:
+    url = _database(settings)
+    days = args.older_than if args.older_than is not None else settings.position_retention_days
+    return asyncio.run(_positions_cleanup(url, days))
+
+
 def cmd_bench(_: Settings, args: argparse.Namespace) -> int:
     import importlib
 
@@ -124,7 +187,7 @@ def cmd_bench(_: Settings, args: argparse.Namespace) -> int:
     return main(list(args.rest))
 
 
-BENCH_SUITES = ("vrptw", "decisions", "http_preview")
+BENCH_SUITES = ("vrptw", "decisions", "http_preview", "evidence", "positions", "field_plan")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -144,6 +207,17 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     sub.add_parser("demo", help="load the demo data (once)").set_defaults(run=cmd_demo)
     sub.add_parser("stop", help="stop the embedded PostGIS cluster").set_defaults(run=cmd_stop)
+
+    cleanup = sub.add_parser("evidence-cleanup", help="find and remove orphan evidence objects")
+    cleanup.add_argument("--grace-hours", type=float, default=24.0, help="leave younger objects (24)")
+    cleanup.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    cleanup.set_defaults(run=cmd_evidence_cleanup)
+
+    retention = sub.add_parser("positions-cleanup", help="remove positions older than the retention")
+    retention.add_argument(
+        "--older-than", type=int, metavar="DAYS", help="default: AFTERSALES_POSITION_RETENTION_DAYS (400)"
+    )
+    retention.set_defaults(run=cmd_positions_cleanup)
 
     token = sub.add_parser("token", help="print a bearer token for development")
     token.add_argument("--role", required=True, choices=[role.value for role in Role])

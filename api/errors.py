@@ -17,12 +17,44 @@ from litestar.status_codes import (
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_410_GONE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
 )
 from litestar.types import ExceptionHandlersMap
 
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
+from dispatch.evidence.errors import (
+    ContentRejected,
+    EvidenceIncomplete,
+    EvidenceNotUploaded,
+    ReportFontMissing,
+)
+from dispatch.lifecycle.errors import EventMismatch, EventRejected, NotDispatchable
+from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
+from dispatch.routing.errors import InvalidRoutingInput
+from dispatch.tracking.errors import InvalidPosition, UnknownDevice
+from dispatch.warranty.errors import (
+    PolicyNotInForce,
+    QuoteAlreadyDecided,
+    QuoteExpired,
+    UnknownComponentClass,
+    UnknownFaultType,
+    WarrantyConflict,
+    WarrantyFactsError,
+)
+from dispatch.warranty.errors import UnknownPolicy as UnknownWarrantyPolicy
 from geo.errors import InvalidCoordinate, InvalidGeometry, UnknownDatum
 from storage.errors import Conflict, NotFound
+from storage.objectstore import (
+    InvalidObjectKey,
+    ObjectNotFound,
+    ObjectStoreUnavailable,
+    ObjectTooLarge,
+    UploadAlreadyUsed,
+    UploadMismatch,
+    UploadTokenExpired,
+    UploadTokenInvalid,
+)
 
 STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidCoordinate: (HTTP_400_BAD_REQUEST, "invalid_coordinate"),
@@ -30,10 +62,42 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidGeometry: (HTTP_400_BAD_REQUEST, "invalid_geometry"),
     InvalidInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     UnknownPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
+    UnknownWarrantyPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
+    PolicyNotInForce: (HTTP_422_UNPROCESSABLE_ENTITY, "policy_not_in_force"),
+    UnknownComponentClass: (HTTP_400_BAD_REQUEST, "unknown_component_class"),
+    UnknownFaultType: (HTTP_400_BAD_REQUEST, "unknown_fault_type"),
+    WarrantyFactsError: (HTTP_400_BAD_REQUEST, "invalid_input"),
+    WarrantyConflict: (HTTP_409_CONFLICT, "conflict"),
+    QuoteAlreadyDecided: (HTTP_409_CONFLICT, "quote_already_decided"),
+    QuoteExpired: (HTTP_410_GONE, "quote_expired"),
     NotPermitted: (HTTP_403_FORBIDDEN, "forbidden"),
     NotFound: (HTTP_404_NOT_FOUND, "not_found"),
     Conflict: (HTTP_409_CONFLICT, "conflict"),
     StateConflict: (HTTP_409_CONFLICT, "conflict"),
+    # evidence (issue 6)
+    ContentRejected: (422, "content_rejected"),
+    EvidenceNotUploaded: (HTTP_409_CONFLICT, "not_uploaded"),
+    EvidenceIncomplete: (HTTP_409_CONFLICT, "evidence_incomplete"),
+    ReportFontMissing: (503, "report_unavailable"),
+    InvalidObjectKey: (HTTP_400_BAD_REQUEST, "invalid_object_key"),
+    ObjectNotFound: (HTTP_404_NOT_FOUND, "not_found"),
+    ObjectTooLarge: (413, "too_large"),
+    UploadMismatch: (HTTP_400_BAD_REQUEST, "upload_mismatch"),
+    UploadTokenExpired: (HTTP_403_FORBIDDEN, "upload_url_expired"),
+    UploadTokenInvalid: (HTTP_403_FORBIDDEN, "upload_url_invalid"),
+    UploadAlreadyUsed: (HTTP_409_CONFLICT, "upload_url_used"),
+    ObjectStoreUnavailable: (503, "storage_unavailable"),
+    # field work (issue 5); ``extra`` adds state/allowed, blocked_by, index to the body
+    EventRejected: (HTTP_409_CONFLICT, "transition_not_allowed"),
+    EventMismatch: (HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
+    NotDispatchable: (HTTP_409_CONFLICT, "not_dispatchable"),
+    InvalidPosition: (HTTP_400_BAD_REQUEST, "invalid_position"),
+    UnknownDevice: (HTTP_400_BAD_REQUEST, "unknown_device"),
+    # route plans (issue 4); ``extra`` adds changed / status / reason to the body
+    PlanStale: (HTTP_409_CONFLICT, "plan_stale"),
+    PlanNotCommittable: (HTTP_409_CONFLICT, "plan_not_committable"),
+    InsertionRefused: (HTTP_422_UNPROCESSABLE_ENTITY, "insertion_refused"),
+    InvalidRoutingInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
 }
 
 
@@ -65,7 +129,9 @@ def _domain_error(_: Request[Any, Any, Any], error: Exception) -> Response[dict[
     else:  # pragma: no cover - registered only for the classes above
         raise error
     field = getattr(error, "field", None)
-    return Response(error_body(code, str(error), field), status_code=status)
+    extra = getattr(error, "extra", None)
+    extra = extra if isinstance(extra, dict) else {}
+    return Response(error_body(code, str(error), field, **extra), status_code=status)
 
 
 MISSING_FIELD = re.compile(r"(?:missing required|contains unknown) field `([^`]+)`")

@@ -49,8 +49,21 @@ class Settings:
     """Kinds an outlet warranty job needs before it is "evidence complete"."""
     token_ttl_hours: int = 12
     db_pool_size: int = 10
+    geofence_radius_m: float = 150.0
+    """Issue 5: a plausible fix this close to an en-route job's site marks arrival."""
+    max_speed_kmh: float = 200.0
+    """Issue 5: a fix implying a faster move since the last plausible one is flagged ``jump``."""
+    max_accuracy_m: float = 100.0
+    """Issue 5: a fix reporting a worse accuracy radius is flagged ``inaccurate``."""
+    position_retention_days: int = 400
+    """Positions older than this are removed by ``aftersales positions-cleanup``."""
     plant_cache_seconds: float = 30.0
     """How long an API process reuses a plant's location/policy for previews."""
+    tile_url: str | None = None
+    """Issue 7: the console's base-map tile URL template (``…/{z}/{x}/{y}.png``); unset = plain background."""
+    tile_datum: str = "WGS84"
+    """Issue 7: the datum the tiles are drawn in (WGS84, GCJ02 for AMap/Tencent, BD09 for Baidu)."""
+    tile_attribution: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -92,7 +105,14 @@ class Settings:
             ),
             token_ttl_hours=int(get("TOKEN_TTL_HOURS") or defaults.token_ttl_hours),
             db_pool_size=int(get("DB_POOL_SIZE") or defaults.db_pool_size),
+            geofence_radius_m=float(get("GEOFENCE_RADIUS_M") or defaults.geofence_radius_m),
+            max_speed_kmh=float(get("MAX_SPEED_KMH") or defaults.max_speed_kmh),
+            max_accuracy_m=float(get("MAX_ACCURACY_M") or defaults.max_accuracy_m),
+            position_retention_days=int(get("POSITION_RETENTION_DAYS") or defaults.position_retention_days),
             plant_cache_seconds=float(get("PLANT_CACHE_SECONDS") or defaults.plant_cache_seconds),
+            tile_url=get("TILE_URL"),
+            tile_datum=(get("TILE_DATUM") or defaults.tile_datum).upper().replace("-", ""),
+            tile_attribution=get("TILE_ATTRIBUTION") or defaults.tile_attribution,
         )
 
     @property

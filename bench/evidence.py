@@ -116,13 +116,13 @@ def s3_upload_rate(data: bytes, seconds: float, threads: int) -> float:
         server.stop()
 
 
-def main() -> None:
-    """Print the figures."""
+def main(argv: list[str] | None = None) -> int:
+    """Print the figures (``aftersales bench evidence [--seconds 5] [--threads 2] [--s3]``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--s3", action="store_true", help="also measure uploads to moto S3")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     data = camera_jpeg()
     print(f"photo: 4000x3000 JPEG, {len(data) / 1e6:.2f} MB, score {complete_once(data)}")
     for threads in sorted({1, args.threads}):
@@ -137,7 +137,8 @@ def main() -> None:
         uploads = s3_upload_rate(data, args.seconds, args.threads)
         print(f"uploads/s to moto S3 ({args.threads} threads): {uploads:.1f}")
         print(f"  = {uploads * len(data) / 1e6:.0f} MB/s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

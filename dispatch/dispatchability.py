@@ -4,6 +4,8 @@ Each rule family adds its own reason code here, so the ticket view, work-order a
 and the console all ask one function:
 
 - ``needs_deadline`` — the policy left the distance open (R-DI-3 gap): a dispatcher sets one first.
+- ``quote_unconfirmed`` — the current entitlement is paid and the latest quote is neither
+  confirmed by the customer nor overridden by an executive (R-WA-7).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.intake import TicketStatus
 from storage.models import Ticket
+from storage.repositories.warranty import WarrantyRepository
 
 CLOSED_STATES = {TicketStatus.CLOSED.value, TicketStatus.CANCELLED.value, TicketStatus.RESOLVED.value}
 
@@ -23,4 +26,6 @@ async def blocked_by(session: AsyncSession, ticket: Ticket) -> list[str]:
         reasons.append(f"ticket_{ticket.status}")
     if ticket.status == TicketStatus.NEEDS_DEADLINE.value or ticket.arrival_deadline is None:
         reasons.append("needs_deadline")
+    if await WarrantyRepository(session).quote_unconfirmed(ticket.id):
+        reasons.append("quote_unconfirmed")
     return reasons

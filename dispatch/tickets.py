@@ -25,6 +25,9 @@ from dispatch.dispatchability import CLOSED_STATES, blocked_by
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.intake import Channel, FaultType, TicketStatus, Urgency
 from dispatch.policy import PolicyRegistry
+from dispatch.warranty.registry import PolicyRegistry as WarrantyPolicies
+from dispatch.warranty.registry import builtin_registry
+from dispatch.warranty.service import WarrantyService, check_components
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.models import DispatchDecision, Ticket
@@ -32,6 +35,7 @@ from storage.repositories.customers import AssetRepository, CustomerRepository
 from storage.repositories.network import OutletRepository, PlantFacts, PlantRepository
 from storage.repositories.pages import Page
 from storage.repositories.tickets import TicketFilter, TicketRepository
+from storage.repositories.warranty import WarrantyRepository
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 INTAKE_ROLES = (*OFFICE, Role.OUTLET)
@@ -76,6 +80,8 @@ class TicketCreate:
     contact_phone: str | None = None
     address: str | None = None
     reported_at: datetime | None = None
+    components: tuple[str, ...] = ()
+    """Component classes of the asset's warranty policy the fault is about (R-WA-1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +149,7 @@ class TicketService:
         customers: CustomerRepository,
         assets: AssetRepository,
         policies: PolicyRegistry,
+        warranty_policies: WarrantyPolicies | None = None,
     ) -> None:
         self.plants = plants
         self.outlets = outlets
@@ -150,13 +157,21 @@ class TicketService:
         self.customers = customers
         self.assets = assets
         self.policies = policies
+        self.warranty_policies = warranty_policies or builtin_registry()
 
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
         caller.require(*INTAKE_ROLES)
         plant = await self.plants.facts(data.plant_id)
+        components: tuple[str, ...] = ()
         if data.asset_id is not None:
-            await self.assets.get(data.asset_id)
+            asset = await self.assets.get(data.asset_id)
+            if data.components:
+                components = check_components(self.warranty_policies, asset, data.components)
+        elif data.components:
+            raise InvalidInput(
+                "components", "components need an asset_id: they are classes of its warranty policy"
+            )
         reported_at = reported_at_or_now(data.reported_at, datetime.now(UTC))
         decision = await decide_for(self.policies, self.outlets, plant, data.site, reported_at, data.urgency)
         customer = (
@@ -198,8 +213,19 @@ class TicketService:
             "decided",
             {"decision_id": str(row.id), "mode": decision.mode.value},
         )
+        if data.asset_id is not None:
+            await self._entitle(caller, ticket, components)
         await self.tickets.refresh(ticket)
         return TicketView(ticket, row, tuple(await blocked_by(self.tickets.session, ticket)))
+
+    async def _entitle(self, caller: Principal, ticket: Ticket, components: tuple[str, ...]) -> None:
+        """Store the ticket's component classes and answer "who pays" at intake (R-WA-1 … R-WA-8)."""
+        warranty = WarrantyRepository(self.tickets.session)
+        await warranty.set_components(ticket.id, components)
+        service = WarrantyService(
+            warranty, self.tickets, self.assets, self.customers, self.plants, self.warranty_policies
+        )
+        await service.evaluate_on_intake(caller.label, ticket)
 
     @staticmethod
     def _decision_row(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the product needs, only when missing (idempotent, quiet):
-# PostgreSQL + PostGIS (the embedded database), a CJK font (service report PDFs).
+# PostgreSQL + PostGIS (the embedded database), a CJK font (service report PDFs), Node/npm (the
+# console's Leaflet) and Chromium (the browser tests).
 set -euo pipefail
 
 SUDO=""
@@ -16,6 +17,10 @@ if [ -n "$(pg_major)" ] && ! have "postgresql-$(pg_major)-postgis-3"; then
   missing+=("postgresql-$(pg_major)-postgis-3")
 fi
 have fonts-wqy-microhei || missing+=(fonts-wqy-microhei)
+# The console: npm installs Leaflet (console/package-lock.json); Chromium runs the browser tests.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}"

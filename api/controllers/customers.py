@@ -1,4 +1,4 @@
-"""Customers and assets: the customer file the hotline matches a call against (R-IN-2)."""
+"""Customers: the customer file the hotline matches a call against (R-IN-2)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.common import Page, PageNumber, PageSize
-from api.schemas.network import AssetOut, CustomerOut
+from api.schemas.network import CustomerOut
 from dispatch.access import OFFICE, Principal, Role
-from storage.repositories.customers import AssetRepository, CustomerRepository
+from storage.repositories.customers import CustomerRepository
 
 CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
 
@@ -43,31 +43,3 @@ class CustomerController(Controller):
     ) -> CustomerOut:
         caller.require(*CUSTOMER_READERS)
         return CustomerOut.of(await CustomerRepository(db_session).get(customer_id))
-
-
-class AssetController(Controller):
-    path = "/api/v1/assets"
-    tags = ["customers"]
-
-    @get("/", summary="List assets")
-    async def list_assets(
-        self,
-        caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
-        customer_id: FromQuery[uuid.UUID | None] = None,
-        page: PageNumber = 1,
-        page_size: PageSize = 50,
-    ) -> Page[AssetOut]:
-        caller.require(*CUSTOMER_READERS)
-        found = await AssetRepository(db_session).page(page, page_size, customer_id=customer_id)
-        return Page([AssetOut.of(a) for a in found.items], found.total, page, page_size)
-
-    @get("/{asset_id:uuid}", summary="One asset")
-    async def detail(
-        self,
-        asset_id: FromPath[uuid.UUID],
-        caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
-    ) -> AssetOut:
-        caller.require(*CUSTOMER_READERS)
-        return AssetOut.of(await AssetRepository(db_session).get(asset_id))

@@ -104,6 +104,7 @@ class TicketController(Controller):
                 contact_phone=data.contact_phone,
                 address=data.address,
                 reported_at=data.reported_at,
+                components=tuple(data.components or ()),
             ),
         )
         return await _ticket_out(view, tickets, with_events=False)

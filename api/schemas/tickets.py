@@ -45,6 +45,8 @@ class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
     contact_phone: Phone | None = None
     address: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     reported_at: datetime | None = None
+    components: list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]] | None = None
+    """Component classes of the asset's warranty policy (needs ``asset_id``; R-WA-1)."""
 
 
 class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -20,3 +20,15 @@ class InvalidPosition(TrackingError):
         self.message = message
         self.index = index
         super().__init__(f"{field}: {message}")
+
+    @property
+    def extra(self) -> dict[str, object]:
+        """The batch index of the bad item, for the error body."""
+        return {} if self.index is None else {"index": self.index}
+
+
+class UnknownDevice(TrackingError):
+    """No active device has this secret (the OsmAnd protocol answers 400)."""
+
+    def __init__(self) -> None:
+        super().__init__("unknown device: use the ingest_url given by POST /api/v1/devices")

@@ -67,7 +67,8 @@ class UnknownComponentClass(WarrantyError):
 
     field = "components"
 
-    def __init__(self, class_id: str, valid: Sequence[str]) -> None:
+    def __init__(self, class_id: str, valid: Sequence[str], field: str = "components") -> None:
+        self.field = field
         self.class_id = class_id
         self.valid = tuple(valid)
         super().__init__(f"unknown component class {class_id!r}; valid classes: {', '.join(self.valid)}")
@@ -91,3 +92,25 @@ class WarrantyFactsError(WarrantyError):
         self.field = field
         self.detail = detail
         super().__init__(f"{field}: {detail}")
+
+
+class WarrantyConflict(WarrantyError):
+    """The action does not fit the current state (no asset on the ticket, nothing to quote …)."""
+
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(detail)
+
+
+class QuoteExpired(WarrantyConflict):
+    """The quote's confirmation window has passed: a new quote must be issued (R-WA-7)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, None)
+
+
+class QuoteAlreadyDecided(WarrantyConflict):
+    """The quote was already confirmed, refused, overridden or superseded (a used link)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -86,3 +87,9 @@ def load_policies(directory: Path = BUILTIN_POLICIES_DIR) -> PolicyRegistry:
         raise PolicyFileError(directory, None, "not a directory")
     paths = sorted(directory.glob("*.toml"))
     return PolicyRegistry((load_policy_file(path), path) for path in paths)
+
+
+@cache
+def builtin_registry() -> PolicyRegistry:
+    """The shipped presets, loaded and validated once per process."""
+    return load_policies(BUILTIN_POLICIES_DIR)

@@ -2,17 +2,50 @@
 
 from storage.models.base import Base
 from storage.models.customers import Asset, Customer
+from storage.models.evidence import Evidence
+from storage.models.field import Device, LatestPosition, Position, WorkOrder, WorkOrderEvent
+from storage.models.live import LiveEvent
 from storage.models.network import Outlet, Plant, Technician
+from storage.models.plans import Plan, TechnicianAbsence
 from storage.models.tickets import DispatchDecision, Ticket, TicketEvent
+from storage.models.warranty import (
+    AssetDowntime,
+    InternalLoss,
+    Quote,
+    RecallCampaign,
+    RecallItem,
+    SupplierClaim,
+    TicketComponent,
+    WarrantyEntitlement,
+    WarrantyExclusion,
+)
 
 __all__ = [
     "Asset",
+    "AssetDowntime",
     "Base",
     "Customer",
+    "Device",
     "DispatchDecision",
+    "Evidence",
+    "InternalLoss",
+    "LatestPosition",
+    "LiveEvent",
     "Outlet",
+    "Plan",
     "Plant",
+    "Position",
+    "Quote",
+    "RecallCampaign",
+    "RecallItem",
+    "SupplierClaim",
     "Technician",
+    "TechnicianAbsence",
     "Ticket",
+    "TicketComponent",
     "TicketEvent",
+    "WarrantyEntitlement",
+    "WarrantyExclusion",
+    "WorkOrder",
+    "WorkOrderEvent",
 ]

@@ -114,13 +114,15 @@ class S3ObjectStore:
 
     # -- URLs ----------------------------------------------------------------------------------
     def presign_put(self, key: str, content_type: str, size: int, expires: timedelta) -> UploadTarget:
-        """A presigned PUT for the public endpoint; the client sends ``Content-Type``."""
+        """A presigned PUT for the public endpoint; the client sends ``headers`` as given."""
         check_expiry(expires)
         expires_at = self._clock() + expires
         url = self._signer.get_presigned_url(
             "PUT", self.bucket, check_key(key), expires=expires, request_date=self._clock()
         )
-        return UploadTarget(url, "PUT", {"Content-Type": content_type}, expires_at)
+        # ``If-None-Match: *`` makes the server refuse a second PUT to the key (MinIO, AWS S3 and
+        # moto honour it): the presigned URL then works once for a client that sends the headers.
+        return UploadTarget(url, "PUT", {"Content-Type": content_type, "If-None-Match": "*"}, expires_at)
 
     def presign_get(self, key: str, expires: timedelta) -> str:
         """A presigned GET for the public endpoint."""

@@ -47,7 +47,7 @@ def test_r_nw_1_presigned_put_then_stat_read_and_presigned_get(s3_store: S3Objec
     key = new_evidence_key(42)
     target = s3_store.presign_put(key, "image/jpeg", len(PHOTO), FIVE_MINUTES)
     assert target.method == "PUT"
-    assert target.headers == {"Content-Type": "image/jpeg"}
+    assert target.headers == {"Content-Type": "image/jpeg", "If-None-Match": "*"}
     assert target.url.startswith("http")
     assert "X-Amz-Signature=" in target.url
 
@@ -170,3 +170,17 @@ def test_expired_or_tampered_urls_are_refused(s3_server: S3Server, s3_store: S3O
     short = s3_store.presign_put(key, "image/jpeg", len(PHOTO), timedelta(seconds=1))
     time.sleep(2)
     assert httpx.put(short.url, content=PHOTO).status_code == 403
+
+
+def test_r_nw_1_presigned_put_refuses_a_second_upload_to_the_key(s3_store: S3ObjectStore) -> None:
+    """The upload target carries ``If-None-Match: *``: the server refuses to overwrite evidence."""
+    key = new_evidence_key(43)
+    target = s3_store.presign_put(key, "image/jpeg", len(PHOTO), FIVE_MINUTES)
+    _upload_to(target.url, dict(target.headers), PHOTO, expect=200)
+    _upload_to(target.url, dict(target.headers), PHOTO[::-1], expect=412)
+    assert s3_store.read(key, max_bytes=len(PHOTO)) == PHOTO
+
+
+def _upload_to(url: str, headers: dict[str, str], data: bytes, expect: int) -> None:
+    response = httpx.put(url, content=data, headers=headers)
+    assert response.status_code == expect, response.text

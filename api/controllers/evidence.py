@@ -1,0 +1,234 @@
+"""Evidence: upload URLs, complete, list, QA acceptance, soft delete, service report (issue 6).
+
+``ObjectTransferController`` serves the filesystem backend's one-time upload and short-lived
+download URLs; they carry their own signed token and sit under a public path (``api/auth.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.schemas.evidence import (
+    AcceptIn,
+    AssessmentOut,
+    CompletedOut,
+    CompletenessOut,
+    EvidenceIn,
+    EvidenceListOut,
+    EvidenceOut,
+    UploadOut,
+    assessment_out,
+)
+from dispatch.access import Principal
+from dispatch.errors import InvalidInput
+from dispatch.evidence.report import build_service_report
+from dispatch.evidence.service import EvidenceCreate, EvidenceItem, EvidenceService
+from storage.objectstore import ObjectTooLarge
+from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.tickets import TicketRepository
+
+UPLOADS_PATH = "/api/v1/objects"
+"""Public prefix of the filesystem backend's signed upload/download URLs."""
+
+
+def provide_evidence_service(db_session: NamedDependency[AsyncSession], state: State) -> EvidenceService:
+    return EvidenceService(
+        EvidenceRepository(db_session),
+        TicketRepository(db_session),
+        state.object_store,
+        state.evidence_config,
+    )
+
+
+class EvidenceController(Controller):
+    path = "/api/v1"
+    tags = ["evidence"]
+
+    @post(
+        "/tickets/{ticket_id:uuid}/evidence",
+        status_code=201,
+        summary="Announce a photo or document and get a one-time upload URL",
+    )
+    async def create(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        data: JSONBody[EvidenceIn],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> UploadOut:
+        row, target = await evidence.create(
+            caller,
+            ticket_id,
+            EvidenceCreate(
+                kind=data.kind,
+                filename=data.filename,
+                content_type=data.content_type,
+                size=data.size,
+                sha256=data.sha256,
+                source=data.source,
+                taken_at=data.taken_at,
+                lon=data.lon,
+                lat=data.lat,
+                crs=data.crs,
+            ),
+        )
+        return UploadOut.of(row, target)
+
+    @get("/tickets/{ticket_id:uuid}/evidence", summary="A ticket's evidence with short-lived download URLs")
+    async def list_evidence(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> EvidenceListOut:
+        return EvidenceListOut([EvidenceOut.of(item) for item in await evidence.list(caller, ticket_id)])
+
+    @get(
+        "/tickets/{ticket_id:uuid}/evidence/completeness",
+        summary="Are the required kinds present and trusted (or accepted by QA)?",
+    )
+    async def completeness(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> CompletenessOut:
+        verdict = await evidence.completeness(caller, ticket_id)
+        return CompletenessOut.of(verdict, evidence.config.required_kinds, evidence.config.policy.threshold)
+
+    @post(
+        "/tickets/{ticket_id:uuid}/evidence/sign-off",
+        status_code=200,
+        summary='Close the job\'s evidence as "complete" (409 while it is not)',
+    )
+    async def sign_off(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> CompletenessOut:
+        verdict = await evidence.sign_off(caller, ticket_id)
+        return CompletenessOut.of(verdict, evidence.config.required_kinds, evidence.config.policy.threshold)
+
+    @get(
+        "/tickets/{ticket_id:uuid}/report.pdf",
+        media_type="application/pdf",
+        summary="Service report (PDF): decision, timeline, photos, signature, map",
+    )
+    async def report(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> Response[bytes]:
+        pdf = await build_service_report(evidence, caller, ticket_id)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="service-report-{ticket_id}.pdf"'},
+        )
+
+    @post(
+        "/evidence/{evidence_id:uuid}/complete",
+        status_code=200,
+        summary="Check the uploaded object and assess trust; the thumbnail follows in the background",
+    )
+    async def complete(
+        self,
+        evidence_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+        state: State,
+    ) -> Response[CompletedOut]:
+        done = await evidence.complete(caller, evidence_id)
+        assessment = assessment_out(done.evidence) or AssessmentOut(0.0, [], {})
+        background = None
+        if done.thumbnail is not None:
+            background = BackgroundTask(done.thumbnail.run, state.evidence_db.get_engine())
+        body = CompletedOut(done.evidence.id, done.evidence.status, assessment)
+        return Response(body, status_code=200, background=background)
+
+    @post(
+        "/evidence/{evidence_id:uuid}/accept",
+        status_code=200,
+        summary="QA accepts a doubtful item, with a reason",
+    )
+    async def accept(
+        self,
+        evidence_id: FromPath[uuid.UUID],
+        data: JSONBody[AcceptIn],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+    ) -> EvidenceOut:
+        row = await evidence.accept(caller, evidence_id, data.reason)
+        return EvidenceOut.of(EvidenceItem(row, None))
+
+    @delete(
+        "/evidence/{evidence_id:uuid}",
+        status_code=200,
+        summary="Soft-delete an item (audited; the object is kept in the store's trash)",
+    )
+    async def remove(
+        self,
+        evidence_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        evidence: NamedDependency[EvidenceService],
+        reason: FromQuery[str | None] = None,
+    ) -> EvidenceOut:
+        if reason is None or not reason.strip():
+            raise InvalidInput("reason", "reason is required: DELETE /api/v1/evidence/{id}?reason=…")
+        row = await evidence.delete(caller, evidence_id, reason)
+        return EvidenceOut.of(EvidenceItem(row, None))
+
+
+class ObjectTransferController(Controller):
+    """The filesystem backend's signed URLs (no bearer token: the URL's token is the grant)."""
+
+    path = UPLOADS_PATH
+    tags = ["evidence"]
+
+    @put(
+        "/uploads/{token:str}",
+        status_code=200,
+        request_max_body_size=None,
+        summary="One-time upload of an evidence file (filesystem backend)",
+    )
+    async def upload(
+        self,
+        token: FromPath[str],
+        request: Request[Any, Any, Any],
+        evidence: NamedDependency[EvidenceService],
+    ) -> dict[str, Any]:
+        limit = evidence.config.max_bytes
+        chunks: list[bytes] = []
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise ObjectTooLarge("upload", limit)
+            chunks.append(chunk)
+        info = await evidence.accept_upload(token, b"".join(chunks), request.headers.get("content-type"))
+        return {"size": info.size, "etag": info.etag}
+
+    @get("/downloads/{token:str}", summary="Short-lived download of an evidence file (filesystem backend)")
+    async def download(
+        self,
+        token: FromPath[str],
+        evidence: NamedDependency[EvidenceService],
+    ) -> File:
+        path, info = evidence.open_download(token)
+        return File(
+            path=path,
+            media_type=info.content_type,
+            content_disposition_type="inline",
+            headers={"Cache-Control": "private, max-age=60"},
+        )

@@ -1,0 +1,194 @@
+"""Live positions (issue 5): devices, our batch form, OsmAnd/Traccar and OwnTracks ingest, tracks.
+
+The ingest endpoints under ``/track`` need no bearer token: the device's secret is in the URL
+(``ingest_url`` from ``POST /api/v1/devices``), or, for OwnTracks, the Basic-auth password.
+Every answer is sent after the framework committed, so a 200 means "stored".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath, QueryParameter
+from litestar.params import JSONBody as Body
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.controllers.work_orders import provide_work_order_service
+from api.schemas.field import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
+from api.settings import Settings
+from dispatch.access import Principal
+from dispatch.tracking.errors import InvalidPosition, UnknownDevice
+from dispatch.tracking.service import DeviceCreate, IngestResult, PositionService, TrackingSettings
+from storage.repositories.field_positions import DeviceRepository, PositionRepository
+from storage.repositories.network import TechnicianRepository
+
+FromTime = Annotated[
+    datetime | None, QueryParameter(name="from", description="ISO-8601; default: to - 1 day")
+]
+ToTime = Annotated[datetime | None, QueryParameter(name="to", description="ISO-8601; default: now")]
+INGEST_PATHS = {"osmand": "/track/osmand/", "owntracks": "/track/owntracks/", "app": "/track/osmand/"}
+
+
+def provide_position_service(db_session: NamedDependency[AsyncSession], state: State) -> PositionService:
+    settings: Settings = state.settings
+    return PositionService(
+        DeviceRepository(db_session),
+        PositionRepository(db_session),
+        TechnicianRepository(db_session),
+        provide_work_order_service(db_session, state),
+        TrackingSettings(
+            arrival_radius_m=settings.geofence_radius_m,
+            max_speed_kmh=settings.max_speed_kmh,
+            max_accuracy_m=settings.max_accuracy_m,
+        ),
+    )
+
+
+def _out(result: IngestResult) -> IngestOut:
+    return IngestOut(result.received, result.stored, result.duplicates, result.flagged, list(result.arrivals))
+
+
+class DeviceController(Controller):
+    path = "/api/v1/devices"
+    tags = ["positions"]
+
+    @post("/", summary="Register a tracking client; its ingest_url carries its secret")
+    async def create(
+        self,
+        data: Body[DeviceIn],
+        caller: NamedDependency[Principal],
+        positions: NamedDependency[PositionService],
+        state: State,
+    ) -> DeviceOut:
+        device = await positions.register(
+            caller, DeviceCreate(data.technician_id, data.protocol, data.speed_unit)
+        )
+        settings: Settings = state.settings
+        url = f"{settings.public_url.rstrip('/')}{INGEST_PATHS[device.protocol]}{device.secret}"
+        return DeviceOut.of(device, url)
+
+
+class PositionController(Controller):
+    path = "/api/v1/positions"
+    tags = ["positions"]
+
+    @post("/", status_code=200, summary="A batch of up to 1,000 positions (all stored, or 400 with index)")
+    async def ingest(
+        self,
+        data: Body[PositionsIn],
+        caller: NamedDependency[Principal],
+        positions: NamedDependency[PositionService],
+    ) -> IngestOut:
+        return _out(await positions.ingest_batch(caller, data.positions))
+
+
+class TechnicianPositionController(Controller):
+    """Same prefix as the network's technician controller, distinct sub-paths."""
+
+    path = "/api/v1/technicians"
+    tags = ["positions"]
+
+    @get("/{technician_id:uuid}/track", summary="Stored positions between from and to, oldest first")
+    async def track(
+        self,
+        technician_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        positions: NamedDependency[PositionService],
+        start: FromTime = None,
+        end: ToTime = None,
+    ) -> TrackOut:
+        rows = await positions.track(caller, technician_id, start, end)
+        return TrackOut(technician_id, [PositionOut.of(r) for r in rows])
+
+    @get("/{technician_id:uuid}/position", summary="The latest plausible position")
+    async def latest(
+        self,
+        technician_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        positions: NamedDependency[PositionService],
+    ) -> PositionOut:
+        return PositionOut.of(await positions.latest(caller, technician_id))
+
+
+class IngestController(Controller):
+    """Stock tracking apps post here with no other credentials than the secret."""
+
+    path = "/track"
+    tags = ["positions"]
+
+    @get("/osmand/{secret:str}", summary="Traccar Client / OsmAnd query-string form")
+    async def osmand_get(
+        self,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        positions: NamedDependency[PositionService],
+    ) -> IngestOut:
+        return _out(await positions.ingest_osmand(secret, query=dict(request.query_params)))
+
+    @post("/osmand/{secret:str}", status_code=200, summary="Traccar Client / OsmAnd: query string or JSON")
+    async def osmand_post(
+        self,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        positions: NamedDependency[PositionService],
+    ) -> IngestOut:
+        query = dict(request.query_params)
+        if query:
+            return _out(await positions.ingest_osmand(secret, query=query))
+        return _out(await positions.ingest_osmand(secret, body=_json(await request.body())))
+
+    @post("/owntracks/{secret:str}", status_code=200, summary="OwnTracks HTTP mode (answers [])")
+    async def owntracks(
+        self,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        positions: NamedDependency[PositionService],
+    ) -> list[Any]:
+        await positions.ingest_owntracks(secret, await request.body())
+        return []
+
+    @post("/owntracks", status_code=200, summary="OwnTracks HTTP mode with Basic auth (password = secret)")
+    async def owntracks_basic(
+        self, request: Request[Any, Any, Any], positions: NamedDependency[PositionService]
+    ) -> list[Any]:
+        secret = _basic_password(request.headers.get("authorization", ""))
+        try:
+            await positions.ingest_owntracks(secret, await request.body())
+        except UnknownDevice:
+            raise NotAuthorizedException(
+                "unknown device credentials", headers={"WWW-Authenticate": 'Basic realm="aftersales"'}
+            ) from None
+        return []
+
+
+def _json(body: bytes) -> object:
+    if not body.strip():
+        raise InvalidPosition("body", "send the position as query parameters or a JSON body")
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise InvalidPosition("body", f"is not JSON: {exc}") from None
+
+
+def _basic_password(header: str) -> str:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic" and value:
+        try:
+            _, sep, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
+            if sep and password:
+                return password
+        except (binascii.Error, UnicodeDecodeError):
+            pass
+    raise NotAuthorizedException(
+        "OwnTracks: send Basic auth with the device secret as password",
+        headers={"WWW-Authenticate": 'Basic realm="aftersales"'},
+    )

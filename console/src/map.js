@@ -1,0 +1,145 @@
+// The Leaflet map: tickets coloured by deadline risk, outlets with their coverage, engineers at
+// their latest fixes. Every coordinate drawn goes through `latLngFor` (the tiles' datum).
+import * as L from "/static/vendor/leaflet/leaflet-src.esm.js";
+import { latLngFor } from "./datum.js";
+import { RISK_COLOURS } from "./risk.js";
+
+const CHINA_CENTRE = [34.5, 106.0];
+
+export class ConsoleMap {
+  constructor(element, config, t) {
+    this.datum = config.tile_datum || "WGS84";
+    this.t = t;
+    this.map = L.map(element, { zoomControl: true, preferCanvas: false }).setView(CHINA_CENTRE, 4);
+    if (config.tile_url) {
+      L.tileLayer(config.tile_url, {
+        maxZoom: 18,
+        subdomains: config.tile_subdomains || "abc",
+        attribution: config.tile_attribution || "",
+      }).addTo(this.map);
+    } else {
+      element.classList.add("plain-map");
+      const note = L.control({ position: "bottomleft" });
+      note.onAdd = () => {
+        const div = L.DomUtil.create("div", "map-note");
+        div.textContent = t("map_offline");
+        return div;
+      };
+      note.addTo(this.map);
+    }
+    this.outletLayer = L.layerGroup().addTo(this.map);
+    this.ticketLayer = L.layerGroup().addTo(this.map);
+    this.engineerLayer = L.layerGroup().addTo(this.map);
+    this.ticketMarkers = new Map();
+    this.engineerMarkers = new Map();
+    this.fitted = false;
+  }
+
+  ll(lon, lat) {
+    return latLngFor(lon, lat, this.datum);
+  }
+
+  setOutlets(outlets) {
+    this.outletLayer.clearLayers();
+    const toLatLng = (c) => L.latLng(...this.ll(c[0], c[1]));
+    for (const outlet of outlets) {
+      const centre = this.ll(outlet.location.lon, outlet.location.lat);
+      const style = { color: "#1565c0", weight: 1, fillOpacity: 0.05, className: "outlet-coverage" };
+      if (outlet.service_area) {
+        L.geoJSON(outlet.service_area, { coordsToLatLng: toLatLng, style }).addTo(this.outletLayer);
+      } else if (outlet.service_radius_km) {
+        L.circle(centre, { ...style, radius: outlet.service_radius_km * 1000 }).addTo(this.outletLayer);
+      }
+      const label = outlet.service_radius_km ? ` · ${this.t("radius", { km: outlet.service_radius_km })}` : "";
+      L.circleMarker(centre, { radius: 5, color: "#1565c0", fillColor: "#fff", fillOpacity: 1, weight: 2 })
+        .bindTooltip(`${this.t("outlet")}: ${outlet.name}${label}`)
+        .addTo(this.outletLayer);
+    }
+  }
+
+  // tickets: [{id, number, lon, lat, risk, selected}]
+  setTickets(tickets, onClick) {
+    const keep = new Set();
+    for (const ticket of tickets) {
+      keep.add(ticket.id);
+      const colour = RISK_COLOURS[ticket.risk] || "#555";
+      const position = this.ll(ticket.lon, ticket.lat);
+      let marker = this.ticketMarkers.get(ticket.id);
+      const style = {
+        radius: ticket.selected ? 10 : 7,
+        color: ticket.selected ? "#000" : "#fff",
+        weight: 2,
+        fillColor: colour,
+        fillOpacity: 0.9,
+        className: `ticket-marker risk-${ticket.risk}`,
+      };
+      if (!marker) {
+        marker = L.circleMarker(position, style).addTo(this.ticketLayer);
+        marker.on("click", () => onClick(ticket.id));
+        this.ticketMarkers.set(ticket.id, marker);
+      } else {
+        marker.setLatLng(position);
+        marker.setStyle(style);
+      }
+      marker.bindTooltip(`${ticket.number} · ${this.t(`risk_${ticket.risk}`)}`);
+      const path = marker.getElement && marker.getElement();
+      if (path) path.setAttribute("data-ticket-id", ticket.id);
+    }
+    for (const [id, marker] of this.ticketMarkers) {
+      if (!keep.has(id)) {
+        this.ticketLayer.removeLayer(marker);
+        this.ticketMarkers.delete(id);
+      }
+    }
+  }
+
+  // position: {technician_id, name, lon, lat, heading, fix_time}
+  setEngineer(position) {
+    const at = this.ll(position.lon, position.lat);
+    const heading = Number.isFinite(position.heading) ? position.heading : null;
+    const arrow = heading === null ? "●" : "▲";
+    const html =
+      `<div class="engineer-icon" style="transform: rotate(${heading || 0}deg)">${arrow}</div>`;
+    const icon = L.divIcon({ className: "engineer-marker", html, iconSize: [22, 22] });
+    let marker = this.engineerMarkers.get(position.technician_id);
+    if (!marker) {
+      marker = L.marker(at, { icon, keyboard: false }).addTo(this.engineerLayer);
+      this.engineerMarkers.set(position.technician_id, marker);
+    } else {
+      marker.setLatLng(at);
+      marker.setIcon(icon);
+    }
+    marker.position = position;
+    const element = marker.getElement();
+    if (element) {
+      element.setAttribute("data-technician-id", position.technician_id);
+      element.setAttribute("data-lon", String(position.lon));
+      element.setAttribute("data-lat", String(position.lat));
+    }
+    this.labelEngineer(marker);
+  }
+
+  labelEngineer(marker) {
+    const p = marker.position;
+    const ageMin = Math.max(0, Math.round((Date.now() - Date.parse(p.fix_time)) / 60000));
+    const age = ageMin < 60 ? `${ageMin} min` : `${Math.floor(ageMin / 60)} h ${ageMin % 60} min`;
+    const parts = [`${this.t("engineer")}: ${p.name || ""}`, this.t("fix_age", { age })];
+    if (Number.isFinite(p.heading)) parts.push(this.t("heading", { deg: Math.round(p.heading) }));
+    marker.bindTooltip(parts.join(" · "));
+  }
+
+  refreshAges() {
+    for (const marker of this.engineerMarkers.values()) this.labelEngineer(marker);
+  }
+
+  focus(lon, lat) {
+    this.map.panTo(this.ll(lon, lat), { animate: false });
+  }
+
+  fitOnce(points) {
+    if (this.fitted || points.length === 0) return;
+    this.fitted = true;
+    const bounds = L.latLngBounds(points.map((p) => this.ll(p.lon, p.lat)));
+    this.map.fitBounds(bounds.pad(0.2), { maxZoom: 7 });
+  }
+}

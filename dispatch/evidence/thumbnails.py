@@ -1,0 +1,37 @@
+"""Thumbnails made after ``complete`` has answered (R-NW-1, R-FU-6): never in the request."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from anyio import to_thread
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from dispatch.evidence.imaging import make_thumbnail
+from storage.objectstore import ObjectStore, derived_key
+from storage.repositories.evidence import EvidenceRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ThumbnailJob:
+    """Make the thumbnail from bytes already in memory, store it, and note its key."""
+
+    store: ObjectStore
+    evidence_id: uuid.UUID
+    key: str
+    data: bytes
+
+    async def run(self, engine: AsyncEngine) -> None:
+        """Background work: a failure is logged (the list then shows no thumbnail), never raised."""
+        try:
+            thumb = await to_thread.run_sync(make_thumbnail, self.data)
+            thumb_key = derived_key(self.key, "thumb")
+            await to_thread.run_sync(self.store.put, thumb_key, thumb, "image/jpeg")
+            async with AsyncSession(engine) as session, session.begin():
+                await EvidenceRepository(session).set_thumbnail(self.evidence_id, thumb_key)
+        except Exception:  # background task: nobody to answer to; keep the worker alive
+            log.exception("thumbnail for evidence %s failed", self.evidence_id)

@@ -1,0 +1,347 @@
+"""Plans through their life: queue (snapshot + fingerprint), read, commit, urgent insertion,
+absences. Load → decide (pure, in ``build``/``worker``) → save; never commits the transaction.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from anyio import to_thread
+
+from dispatch.access import OFFICE, Principal, Role
+from dispatch.errors import InvalidInput, StateConflict
+from dispatch.lifecycle.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
+from dispatch.planning.build import MAX_HORIZON_HOURS, MIN_HORIZON_HOURS
+from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
+from dispatch.planning.load import PLANNABLE, Loaded, Scope, load_snapshot
+from dispatch.planning.report import REASON_TEXT, sequences_of
+from dispatch.planning.snapshot import Snapshot, changes, fingerprint, from_json, to_json
+from dispatch.planning.worker import run_insert
+from storage.models import Plan, TechnicianAbsence
+from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
+from storage.repositories.plans import PlanRepository
+from storage.repositories.tickets import TicketRepository
+
+MIN_TIME_LIMIT_S = 1.0
+MAX_TIME_LIMIT_S = 300.0
+LOST_AFTER_S = 120.0
+"""A queued/running plan older than its time limit plus this lost its worker (restart)."""
+READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    plant_id: uuid.UUID | None
+    outlet_id: uuid.UUID | None
+    horizon_hours: int = MIN_HORIZON_HOURS
+    time_limit_s: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A plan row and what its background job needs."""
+
+    plan: Plan
+    snapshot: Snapshot
+    initial_routes: dict[str, list[str]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    plan: Plan
+    ticket_id: uuid.UUID
+    technician_id: uuid.UUID
+    work_order_id: uuid.UUID
+    position: int
+    stop: dict[str, Any]
+    elapsed_ms: float
+
+
+def check_request(data: PlanRequest) -> None:
+    if (data.plant_id is None) == (data.outlet_id is None):
+        raise InvalidInput("scope", "give exactly one of scope.plant_id and scope.outlet_id")
+    if not MIN_HORIZON_HOURS <= data.horizon_hours <= MAX_HORIZON_HOURS:
+        raise InvalidInput(
+            "horizon_hours",
+            f"must be in [{MIN_HORIZON_HOURS}, {MAX_HORIZON_HOURS}] (72 h promises are planned)",
+        )
+    if not MIN_TIME_LIMIT_S <= data.time_limit_s <= MAX_TIME_LIMIT_S:
+        raise InvalidInput("time_limit_s", f"must be in [{MIN_TIME_LIMIT_S:g}, {MAX_TIME_LIMIT_S:g}] seconds")
+
+
+class PlanService:
+    def __init__(
+        self,
+        plans: PlanRepository,
+        plants: PlantRepository,
+        outlets: OutletRepository,
+        technicians: TechnicianRepository,
+        tickets: TicketRepository,
+        work_orders: WorkOrderService,
+    ) -> None:
+        self.plans = plans
+        self.plants = plants
+        self.outlets = outlets
+        self.technicians = technicians
+        self.tickets = tickets
+        self.work_orders = work_orders
+
+    async def _scope(self, data: PlanRequest) -> tuple[Scope, str]:
+        if data.outlet_id is not None:
+            outlet = await self.outlets.get(data.outlet_id)
+            plant = await self.plants.get(outlet.plant_id)
+            return Scope("outlet", plant.id, outlet.id), plant.timezone
+        assert data.plant_id is not None
+        plant = await self.plants.get(data.plant_id)
+        return Scope("plant", plant.id), plant.timezone
+
+    async def _load(self, plan: Plan, now: datetime, since: datetime | None = None) -> Loaded:
+        scope = Scope(plan.scope_type, plan.plant_id, plan.outlet_id)
+        return await load_snapshot(self.plans, scope, plan.timezone, now, plan.horizon_hours, since)
+
+    async def create(self, caller: Principal, data: PlanRequest) -> Queued:
+        """Check the request, read the scope's snapshot now, save the plan row as ``queued``."""
+        caller.require(*OFFICE)
+        check_request(data)
+        scope, timezone = await self._scope(data)
+        now = datetime.now(UTC).replace(microsecond=0)
+        loaded = await load_snapshot(self.plans, scope, timezone, now, data.horizon_hours)
+        if not loaded.snapshot.engineers:
+            raise InvalidInput("scope", f"the {scope.type} {scope.id} has no active engineer to plan")
+        plan = await self.plans.add(
+            Plan(
+                scope_type=scope.type,
+                plant_id=scope.plant_id,
+                outlet_id=scope.outlet_id,
+                status="queued",
+                progress=0.0,
+                stage="queued",
+                horizon_hours=data.horizon_hours,
+                time_limit_s=data.time_limit_s,
+                planned_at=now,
+                timezone=timezone,
+                fingerprint=fingerprint(loaded.snapshot),
+                inputs={"snapshot": to_json(loaded.snapshot), "blocked": loaded.blocked},
+                created_by=caller.label,
+            )
+        )
+        committed = await self.plans.committed_of(plan)
+        seeds = sequences_of(committed.result) if committed is not None and committed.result else None
+        return Queued(plan, loaded.snapshot, seeds)
+
+    async def get(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
+        caller.require(*READERS)
+        plan = await self.plans.get(plan_id)
+        if plan.status in ("queued", "running"):
+            limit = timedelta(seconds=plan.time_limit_s + LOST_AFTER_S)
+            if datetime.now(UTC) - plan.created_at > limit:
+                plan.status, plan.stage = "failed", "worker_lost"
+                plan.error = {"reason": "worker_lost", "detail": "the service restarted during the solve"}
+                await self.plans.flush()
+        return plan
+
+    async def commit(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
+        """Assign the plan's work orders; 409 when the world changed since the plan was made."""
+        caller.require(*OFFICE)
+        plan = await self.plans.get(plan_id, lock=True)
+        if plan.status != "done" or plan.result is None:
+            raise PlanNotCommittable(
+                f"plan {plan.id} is {plan.status}: only a done plan can be committed", plan.status
+            )
+        await self.plans.lock_scope(plan.plant_id, plan.outlet_id)
+        before = from_json(plan.inputs["snapshot"])
+        loaded = await self._load(plan, datetime.now(UTC), since=plan.planned_at)
+        if fingerprint(loaded.snapshot) != plan.fingerprint:
+            diff = changes(before, loaded.snapshot)
+            raise PlanStale(f"the world changed since plan {plan.id} was made: plan again", diff)
+        result = dict(plan.result)
+        result["routes"] = [dict(r) for r in result["routes"]]
+        for route in result["routes"]:
+            tech = uuid.UUID(route["technician_id"])
+            stops = [dict(s) for s in route["stops"]]
+            for order, stop in enumerate(stops):
+                job = before.job(stop["ticket_id"])
+                stop["work_order_id"] = str(
+                    await self._assign(
+                        caller, job.ticket_id, job.work_order_id, job.technician_id, tech, sorted(job.skills)
+                    )
+                )
+                await self.tickets.record(
+                    uuid.UUID(job.ticket_id),
+                    caller.label,
+                    "planned",
+                    {
+                        "plan_id": str(plan.id),
+                        "technician_id": str(tech),
+                        "order": order,
+                        "arrival": stop["arrival"],
+                    },
+                )
+            route["stops"] = stops
+        plan.result = result
+        plan.status, plan.stage = "committed", "committed"
+        plan.committed_at, plan.committed_by = datetime.now(UTC), caller.label
+        await self.plans.supersede(plan)
+        await self.plans.flush()
+        return plan
+
+    async def _assign(
+        self,
+        caller: Principal,
+        ticket_id: str,
+        work_order_id: str | None,
+        current: str | None,
+        tech: uuid.UUID,
+        skills: list[str],
+    ) -> uuid.UUID:
+        """Create the work order (the work-order service's own path) or reassign it."""
+        if work_order_id is None:
+            summary = "planned by the route optimiser"
+            row = await self.work_orders.create(
+                caller,
+                WorkOrderCreate(
+                    uuid.UUID(ticket_id), tech, PlanInput(summary=summary, required_skills=tuple(skills))
+                ),
+            )
+            return row.id
+        if current != str(tech):
+            await self.work_orders.send(
+                caller,
+                EventInput(
+                    id=uuid.uuid4(),
+                    work_order_id=uuid.UUID(work_order_id),
+                    type="reassign",
+                    data={"technician_id": str(tech), "reason": "route plan"},
+                ),
+            )
+        return uuid.UUID(work_order_id)
+
+    async def insert(self, caller: Principal, plan_id: uuid.UUID, ticket_id: uuid.UUID) -> Insertion:
+        """Put one (extra-)urgent ticket into the committed plan without moving any promise."""
+        caller.require(*OFFICE)
+        started = time.monotonic()
+        plan = await self.plans.get(plan_id, lock=True)
+        if plan.status != "committed" or plan.result is None:
+            raise PlanNotCommittable(
+                f"plan {plan.id} is {plan.status}: insert into the committed plan", plan.status
+            )
+        await self.plans.lock_scope(plan.plant_id, plan.outlet_id)
+        ticket = await self.tickets.get(ticket_id)
+        loaded = await self._load(plan, datetime.now(UTC).replace(microsecond=0))
+        current = loaded.snapshot
+        key = str(ticket_id)
+        if key in loaded.blocked:
+            raise StateConflict(
+                f"ticket {ticket.number} may not be dispatched: {', '.join(loaded.blocked[key])}"
+            )
+        try:
+            job = current.job(key)
+        except KeyError:
+            raise InvalidInput(
+                "ticket_id", f"ticket {ticket.number} is not open for planning in this plan's scope"
+            ) from None
+        if job.work_order_id is not None:
+            raise StateConflict(f"ticket {ticket.number} already has work order {job.work_order_id}")
+        committed = sequences_of(plan.result)
+        owner = {j.ticket_id: j.technician_id for j in current.jobs}
+        seqs = {tech: [t for t in seq if owner.get(t) == tech] for tech, seq in committed.items()}
+        keep = {t for seq in seqs.values() for t in seq} | {key}
+        sub = Snapshot(
+            current.scope_type,
+            current.scope_id,
+            current.timezone,
+            current.now,
+            current.horizon_hours,
+            current.engineers,
+            tuple(j for j in current.jobs if j.ticket_id in keep),
+            current.day,
+        )
+        outcome = await to_thread.run_sync(run_insert, sub, seqs, key)
+        if outcome.result is None or outcome.technician_id is None or outcome.position is None:
+            reason = outcome.refused or "capacity"
+            raise InsertionRefused(
+                f"ticket {ticket.number} cannot be inserted: {REASON_TEXT.get(reason, reason)}", reason
+            )
+        tech = uuid.UUID(outcome.technician_id)
+        work_order_id = await self._assign(caller, key, None, None, tech, sorted(job.skills))
+        result = outcome.result
+        stop: dict[str, Any] = {}
+        for route in result["routes"]:
+            for s in route["stops"]:
+                if s["ticket_id"] == key:
+                    s["work_order_id"] = str(work_order_id)
+                    stop = s
+                elif s.get("work_order_id") is None:
+                    s["work_order_id"] = current.job(s["ticket_id"]).work_order_id
+        previous = [u for u in plan.result.get("unassigned", []) if u["ticket_id"] != key]
+        result["unassigned"] = previous + result["unassigned"]
+        result["insertions"] = [
+            *plan.result.get("insertions", []),
+            {
+                "ticket_id": key,
+                "technician_id": str(tech),
+                "position": outcome.position,
+                "at": current.now.isoformat(),
+            },
+        ]
+        result["stats"] = plan.result.get("stats", {})
+        plan.result = result
+        plan.version += 1
+        await self.tickets.record(
+            ticket_id,
+            caller.label,
+            "planned",
+            {
+                "plan_id": str(plan.id),
+                "technician_id": str(tech),
+                "order": outcome.position,
+                "arrival": stop.get("arrival"),
+                "inserted": True,
+            },
+        )
+        await self.plans.flush()
+        return Insertion(
+            plan, ticket_id, tech, work_order_id, outcome.position, stop, (time.monotonic() - started) * 1000
+        )
+
+    async def mark_unavailable(
+        self, caller: Principal, technician_id: uuid.UUID, start: datetime, end: datetime, reason: str
+    ) -> tuple[TechnicianAbsence, list[tuple[uuid.UUID, uuid.UUID, str]]]:
+        """Record an absence; returns it and the engineer's open work orders it affects
+        (work order, ticket, state): the next plan re-plans them with other engineers."""
+        caller.require(*OFFICE)
+        for name, value in (("from", start), ("to", end)):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise InvalidInput(name, f"{name} needs a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+        if not end > start:
+            raise InvalidInput("to", "to must be after from")
+        await self.technicians.get(technician_id)
+        absence = await self.plans.add_absence(
+            TechnicianAbsence(
+                technician_id=technician_id,
+                starts_at=start,
+                ends_at=end,
+                reason=reason,
+                created_by=caller.label,
+            )
+        )
+        affected = []
+        for wo in await self.plans.open_work_orders(technician_id, [s.value for s in PLANNABLE]):
+            affected.append((wo.id, wo.ticket_id, wo.state))
+            await self.tickets.record(
+                wo.ticket_id,
+                caller.label,
+                "engineer_unavailable",
+                {
+                    "technician_id": str(technician_id),
+                    "work_order_id": str(wo.id),
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "reason": reason,
+                },
+            )
+        return absence, affected

@@ -1,0 +1,275 @@
+"""Tracking devices and positions: bulk insert with deduplication, latest fix, partitions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from storage.errors import NotFound
+from storage.models import Device, LatestPosition, Position, Technician
+
+_INSERT = text(
+    """
+    INSERT INTO positions (device_id, fix_time, technician_id, lon, lat, accuracy_m, speed_mps,
+                           heading, altitude_m, battery, flags)
+    SELECT d, t, tech, x, y, acc, spd, hdg, alt, bat,
+           CASE WHEN f = '' THEN '{}'::text[] ELSE string_to_array(f, ',') END
+    FROM unnest(CAST(:device AS uuid[]), CAST(:fix_time AS timestamptz[]), CAST(:tech AS uuid[]),
+                CAST(:lon AS float8[]), CAST(:lat AS float8[]), CAST(:acc AS float4[]),
+                CAST(:spd AS float4[]), CAST(:hdg AS float4[]), CAST(:alt AS float4[]),
+                CAST(:bat AS float4[]), CAST(:flags AS text[]))
+         AS u(d, t, tech, x, y, acc, spd, hdg, alt, bat, f)
+    ON CONFLICT (device_id, fix_time) DO NOTHING
+    RETURNING device_id, fix_time
+    """
+)
+
+_UPSERT_LATEST = text(
+    """
+    INSERT INTO latest_positions AS l (technician_id, device_id, fix_time, position, lon, lat,
+                                       accuracy_m, speed_mps, heading, altitude_m, battery)
+    SELECT tech, d, t, ST_SetSRID(ST_MakePoint(x, y), 4326)::geography, x, y, acc, spd, hdg, alt, bat
+    FROM unnest(CAST(:tech AS uuid[]), CAST(:device AS uuid[]), CAST(:fix_time AS timestamptz[]),
+                CAST(:lon AS float8[]), CAST(:lat AS float8[]), CAST(:acc AS float4[]),
+                CAST(:spd AS float4[]), CAST(:hdg AS float4[]), CAST(:alt AS float4[]),
+                CAST(:bat AS float4[]))
+         AS u(tech, d, t, x, y, acc, spd, hdg, alt, bat)
+    ON CONFLICT (technician_id) DO UPDATE SET
+        device_id = excluded.device_id, fix_time = excluded.fix_time, received_at = now(),
+        position = excluded.position, lon = excluded.lon, lat = excluded.lat,
+        accuracy_m = excluded.accuracy_m, speed_mps = excluded.speed_mps,
+        heading = excluded.heading, altitude_m = excluded.altitude_m, battery = excluded.battery
+    WHERE l.fix_time < excluded.fix_time
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    """One fix ready to store; ``flags`` are plausibility flags (empty = plausible)."""
+
+    device_id: uuid.UUID
+    technician_id: uuid.UUID
+    fix_time: datetime
+    lon: float
+    lat: float
+    accuracy_m: float | None = None
+    speed_mps: float | None = None
+    heading: float | None = None
+    altitude_m: float | None = None
+    battery: float | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRef:
+    """What the ingest path needs of a device."""
+
+    id: uuid.UUID
+    technician_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class LatestFix:
+    lon: float
+    lat: float
+    fix_time: datetime
+
+
+def month_start(moment: datetime) -> datetime:
+    utc = moment.astimezone(UTC)
+    return datetime(utc.year, utc.month, 1, tzinfo=UTC)
+
+
+class DeviceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, device: Device) -> Device:
+        self.session.add(device)
+        await self.session.flush()
+        await self.session.refresh(device)
+        return device
+
+    async def by_secret(self, secret: str) -> Device | None:
+        return await self.session.scalar(select(Device).where(Device.secret == secret, Device.active))
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Device]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(Device).where(Device.id.in_(list(ids))))
+        return {row.id: row for row in rows}
+
+    async def app_devices(self, technician_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, DeviceRef]:
+        """Each technician's own-app device (protocol ``app``, the oldest if several)."""
+        if not technician_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Device.id, Device.technician_id)
+            .where(Device.technician_id.in_(list(technician_ids)), Device.protocol == "app", Device.active)
+            .order_by(Device.technician_id, Device.created_at)
+            .ext(distinct_on(Device.technician_id))
+        )
+        return {tech: DeviceRef(device, tech) for device, tech in rows}
+
+    async def add_all(self, devices: Sequence[Device]) -> None:
+        self.session.add_all(devices)
+        await self.session.flush()
+
+    async def existing_technicians(self, technician_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not technician_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(Technician.id).where(Technician.id.in_(list(technician_ids)))
+        )
+        return set(rows)
+
+
+class PositionRepository:
+    """Positions are written with one multi-row statement per batch (``unnest`` arrays)."""
+
+    _known_months: dict[str, set[datetime]] = {}
+    """Per database: months whose partition is known to exist (per process; the service never
+    drops partitions, and the clean-up command forgets what it dropped)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ensure_partitions(self, fix_times: Sequence[datetime]) -> None:
+        """Create the month partitions these fixes need, in their own short transaction, so that
+        a partition made for a request that later fails still exists for the next one."""
+        connection = await self.session.connection()
+        known = self._known_months.setdefault(str(connection.sync_engine.url), set())
+        months = {month_start(t) for t in fix_times} - known
+        if not months:
+            return
+        engine: AsyncEngine = AsyncEngine(connection.sync_engine)
+        async with engine.begin() as own:
+            for month in sorted(months):
+                await own.execute(text("SELECT ensure_positions_partition(:at)"), {"at": month})
+        known.update(months)
+
+    async def insert(self, rows: Sequence[PositionRow]) -> set[tuple[uuid.UUID, datetime]]:
+        """Insert, dropping (device, fix time) duplicates; returns the keys actually stored."""
+        if not rows:
+            return set()
+        await self.ensure_partitions([r.fix_time for r in rows])
+        result = await self.session.execute(
+            _INSERT,
+            {
+                "device": [r.device_id for r in rows],
+                "fix_time": [r.fix_time for r in rows],
+                "tech": [r.technician_id for r in rows],
+                "lon": [r.lon for r in rows],
+                "lat": [r.lat for r in rows],
+                "acc": [r.accuracy_m for r in rows],
+                "spd": [r.speed_mps for r in rows],
+                "hdg": [r.heading for r in rows],
+                "alt": [r.altitude_m for r in rows],
+                "bat": [r.battery for r in rows],
+                "flags": [",".join(r.flags) for r in rows],
+            },
+        )
+        return {(device, fix_time) for device, fix_time in result}
+
+    async def upsert_latest(self, rows: Sequence[PositionRow]) -> None:
+        """Make each row its technician's latest fix unless a later one is stored already.
+        ``rows`` must hold at most one row per technician."""
+        if not rows:
+            return
+        await self.session.execute(
+            _UPSERT_LATEST,
+            {
+                "tech": [r.technician_id for r in rows],
+                "device": [r.device_id for r in rows],
+                "fix_time": [r.fix_time for r in rows],
+                "lon": [r.lon for r in rows],
+                "lat": [r.lat for r in rows],
+                "acc": [r.accuracy_m for r in rows],
+                "spd": [r.speed_mps for r in rows],
+                "hdg": [r.heading for r in rows],
+                "alt": [r.altitude_m for r in rows],
+                "bat": [r.battery for r in rows],
+            },
+        )
+
+    async def latest(self, technician_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, LatestFix]:
+        """The latest plausible fix of each technician (plain tuples: this is the ingest path)."""
+        if not technician_ids:
+            return {}
+        rows = await self.session.execute(
+            select(
+                LatestPosition.technician_id, LatestPosition.lon, LatestPosition.lat, LatestPosition.fix_time
+            ).where(LatestPosition.technician_id.in_(list(technician_ids)))
+        )
+        return {tech: LatestFix(lon, lat, fix_time) for tech, lon, lat, fix_time in rows}
+
+    async def latest_one(self, technician_id: uuid.UUID) -> LatestPosition:
+        found = await self.session.get(LatestPosition, technician_id)
+        if found is None:
+            raise NotFound("position of technician", technician_id)
+        return found
+
+    async def track(
+        self, technician_id: uuid.UUID, start: datetime, end: datetime, limit: int
+    ) -> list[Position]:
+        rows = await self.session.scalars(
+            select(Position)
+            .where(
+                Position.technician_id == technician_id,
+                Position.fix_time >= start,
+                Position.fix_time <= end,
+            )
+            .order_by(Position.fix_time, Position.device_id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def drop_before(self, cutoff: datetime) -> tuple[list[str], int]:
+        """Retention: drop whole month partitions that end before ``cutoff`` and delete older
+        rows from the partition ``cutoff`` falls in. Returns (dropped partitions, rows deleted)."""
+        partitions = await self.session.execute(
+            text(
+                """
+                SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'positions'::regclass ORDER BY c.relname
+                """
+            )
+        )
+        cut = month_start(cutoff)
+        dropped: list[str] = []
+        for name, _bound in partitions:
+            month = _month_of(str(name))
+            if month is not None and month < cut and _next_month(month) <= cutoff:
+                await self.session.execute(text(f'DROP TABLE "{name}"'))
+                dropped.append(str(name))
+        deleted = await self.session.execute(
+            text("DELETE FROM positions WHERE fix_time < :cutoff"), {"cutoff": cutoff}
+        )
+        connection = await self.session.connection()
+        PositionRepository._known_months.pop(str(connection.sync_engine.url), None)
+        return dropped, int(getattr(deleted, "rowcount", 0) or 0)
+
+
+def _month_of(name: str) -> datetime | None:
+    """``positions_2026m11`` → 2026-11-01 UTC."""
+    try:
+        year, month = name.removeprefix("positions_").split("m")
+        return datetime(int(year), int(month), 1, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _next_month(month: datetime) -> datetime:
+    return (
+        month.replace(year=month.year + 1, month=1)
+        if month.month == 12
+        else month.replace(month=month.month + 1)
+    )
