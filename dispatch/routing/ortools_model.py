@@ -52,7 +52,11 @@ def _visit_range(visit: Visit, horizon: int) -> tuple[int, int, list[tuple[int, 
                 gaps.append((reach + 1, a - 1))
             reach = max(reach, e)
     if visit.deadline_s is not None:
-        hi = min(hi, visit.deadline_s)
+        # The deadline bounds the arrival, the window the start of service: an engineer who
+        # arrives by a deadline that falls before the window opens waits for it. Never let the
+        # range invert (lo > hi makes OR-Tools fail the whole model); the validator still checks
+        # the arrival against the deadline.
+        hi = min(hi, max(visit.deadline_s, lo))
     return max(lo, 0), min(hi, horizon), gaps
 
 

@@ -9,6 +9,7 @@ from dispatch.routing import (
     InvalidRoutingInput,
     Problem,
     SolveParams,
+    TimeWindow,
     TravelMatrix,
     Visit,
     solve,
@@ -75,3 +76,18 @@ def test_no_engineers_at_all() -> None:
     p = problem([0, 10], [], [Visit("w", 1, H)])
     plan = solve(p, SolveParams(time_limit_s=1.0))
     assert [(u.visit_id, u.reason) for u in plan.unassigned] == [("w", "no_skill")]
+
+
+def test_window_opening_after_the_deadline_does_not_break_the_model() -> None:
+    """R-DI-2: a customer who can only receive us after the promised arrival time. The model
+    must not fail as a whole (it did: an inverted service-start range); the visit is either
+    served with the arrival by the deadline, or comes back unassigned with a reason."""
+    late_window = Visit("late", 1, 30 * 60, windows=(TimeWindow(10 * H, 12 * H),), deadline_s=9 * H)
+    easy = Visit("easy", 2, 30 * 60, deadline_s=DAY)
+    solution = solve(
+        problem([0, 60, 120], [engineer("e1")], [late_window, easy]), SolveParams(solution_limit=50)
+    )
+    assert not validate(problem([0, 60, 120], [engineer("e1")], [late_window, easy]), solution)
+    served = {stop.visit_id for route in solution.routes for stop in route.stops}
+    assert "easy" in served
+    assert "late" in served or any(u.visit_id == "late" for u in solution.unassigned)
