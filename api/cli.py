@@ -169,7 +169,9 @@ async def _positions_cleanup(url: str, days: int) -> int:
         await engine.dispose()
     for name in dropped:
         print(f"dropped partition {name}")
-    print(f"positions older than {days} days removed: {len(dropped)} partitions dropped, {deleted} rows deleted")
+    print(
+        f"positions older than {days} days removed: {len(dropped)} partitions dropped, {deleted} rows deleted"
+    )
     return 0
 
 
