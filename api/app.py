@@ -56,6 +56,12 @@ from api.controllers.positions import (
 )
 from api.controllers.system import PolicyController, health
 from api.controllers.tickets import DispatchController, TicketController
+from api.controllers.track import (
+    TicketTrackingLinkController,
+    TrackController,
+    TrackPageController,
+    provide_tracking_service,
+)
 from api.controllers.warranty import (
     TicketWarrantyController,
     provide_charge_service,
@@ -186,6 +192,9 @@ def create_app(settings: Settings) -> Litestar:
             ConsolePageController,
             ConsoleSessionController,
             EventController,
+            TicketTrackingLinkController,
+            TrackController,
+            TrackPageController,
             *asset_routers(),
         ],
         plugins=[SQLAlchemyPlugin(config=db), channels_plugin(database_url(settings))],
@@ -206,6 +215,7 @@ def create_app(settings: Settings) -> Litestar:
             "work_orders": Provide(provide_work_order_service, sync_to_thread=False),
             "positions": Provide(provide_position_service, sync_to_thread=False),
             "plans": Provide(provide_plan_service, sync_to_thread=False),
+            "tracking": Provide(provide_tracking_service, sync_to_thread=False),
         },
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(

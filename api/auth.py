@@ -23,7 +23,8 @@ ALGORITHM = "HS256"
 PUBLIC_PATHS = (
     "/health",
     "/schema",
-    "/track",
+    "/track",  # device ingest (/track/osmand/…, /track/owntracks…) and the customer page /track/{token}
+    "/api/v1/track/",  # the customer tracking page's JSON, stream and report: the token is the credential
     "/static",
     "/console",
     "/favicon.ico",

@@ -22,6 +22,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
     ContentRejected,
@@ -98,6 +99,8 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     PlanNotCommittable: (HTTP_409_CONFLICT, "plan_not_committable"),
     InsertionRefused: (HTTP_422_UNPROCESSABLE_ENTITY, "insertion_refused"),
     InvalidRoutingInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
+    # customer tracking page (issue 7): unknown and expired links look the same
+    UnknownTrackingLink: (HTTP_404_NOT_FOUND, "not_found"),
 }
 
 

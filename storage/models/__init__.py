@@ -8,6 +8,7 @@ from storage.models.live import LiveEvent
 from storage.models.network import Outlet, Plant, Technician
 from storage.models.plans import Plan, TechnicianAbsence
 from storage.models.tickets import DispatchDecision, Ticket, TicketEvent
+from storage.models.tracking_links import TrackingLink
 from storage.models.warranty import (
     AssetDowntime,
     InternalLoss,
@@ -44,6 +45,7 @@ __all__ = [
     "Ticket",
     "TicketComponent",
     "TicketEvent",
+    "TrackingLink",
     "WarrantyEntitlement",
     "WarrantyExclusion",
     "WorkOrder",

@@ -1,0 +1,117 @@
+"""Tracking links: issue one for a ticket, resolve a token to what its page may show (R-TR-1…4).
+
+A token is 32 URL-safe random characters (192 bits); only its SHA-256 is stored, so the table
+alone cannot open a page. A link stays valid until ``hours_after_completion`` hours after the
+visit is completed (or the ticket cancelled); an unknown and an expired token look the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dispatch.access import Principal, Role
+from dispatch.customer_tracking.errors import UnknownTrackingLink
+from dispatch.customer_tracking.view import BUSY, DONE, INACTIVE, TrackingView, build_view
+from dispatch.errors import InvalidInput
+from geo.traveltime import TravelModel
+from storage.errors import NotFound
+from storage.models.field import WorkOrder
+from storage.models.tickets import Ticket
+from storage.models.tracking_links import TrackingLink
+from storage.repositories.tracking_links import TrackingLinkRepository
+
+DEFAULT_HOURS_AFTER_COMPLETION = 24
+MAX_HOURS_AFTER_COMPLETION = 24 * 30
+TOKEN_BYTES = 24
+PAGE_PATH = "/track/"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    token: str
+    url: str
+    expires_at: datetime | None
+    ticket_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    link_id: uuid.UUID
+    ticket_id: uuid.UUID
+    view: TrackingView
+
+
+def current_work_order(orders: list[WorkOrder]) -> WorkOrder | None:
+    """The newest live work order of the ticket; else the newest of all (declined, cancelled …)."""
+    for order in orders:
+        if order.state not in INACTIVE:
+            return order
+    return orders[0] if orders else None
+
+
+def expiry(ticket: Ticket, order: WorkOrder | None, hours: int) -> datetime | None:
+    """None while the visit is to come; else completion (or cancellation) + ``hours``."""
+    if order is not None and order.state in DONE:
+        finished = order.completed_at or order.updated_at
+        return finished + timedelta(hours=hours)
+    if ticket.status == "cancelled" or (order is None and ticket.status in ("resolved", "closed")):
+        return ticket.updated_at + timedelta(hours=hours)
+    return None
+
+
+class TrackingService:
+    def __init__(self, links: TrackingLinkRepository, model: TravelModel, public_url: str) -> None:
+        self.links = links
+        self.model = model
+        self.public_url = public_url.rstrip("/")
+
+    async def issue(
+        self, caller: Principal, ticket_id: uuid.UUID, hours: int | None, now: datetime
+    ) -> IssuedLink:
+        caller.require(Role.DISPATCHER, Role.ADMIN)
+        hours = DEFAULT_HOURS_AFTER_COMPLETION if hours is None else hours
+        if not 0 <= hours <= MAX_HOURS_AFTER_COMPLETION:
+            raise InvalidInput(
+                "hours_after_completion", f"must be between 0 and {MAX_HOURS_AFTER_COMPLETION} hours"
+            )
+        ticket = await self.links.ticket(ticket_id)
+        if ticket is None:
+            raise NotFound("ticket", ticket_id)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        await self.links.add(
+            TrackingLink(
+                ticket_id=ticket_id,
+                token_hash=token_hash(token),
+                hours_after_completion=hours,
+                created_by=caller.label,
+            )
+        )
+        order = current_work_order(list(await self.links.work_orders(ticket_id)))
+        return IssuedLink(
+            token, f"{self.public_url}{PAGE_PATH}{token}", expiry(ticket, order, hours), ticket_id
+        )
+
+    async def resolve(self, token: str, now: datetime) -> ResolvedLink:
+        """What the link may show now; :class:`UnknownTrackingLink` for unknown and expired alike."""
+        if not token or len(token) > 200:
+            raise UnknownTrackingLink
+        link = await self.links.by_hash(token_hash(token))
+        if link is None:
+            raise UnknownTrackingLink
+        ticket = await self.links.ticket(link.ticket_id)
+        if ticket is None:
+            raise UnknownTrackingLink
+        order = current_work_order(list(await self.links.work_orders(ticket.id)))
+        ends = expiry(ticket, order, link.hours_after_completion)
+        if ends is not None and ends <= now:
+            raise UnknownTrackingLink
+        facts = await self.links.facts(ticket, order, BUSY)
+        return ResolvedLink(link.id, ticket.id, build_view(facts, self.model, now))
