@@ -127,9 +127,12 @@ class PlanController(Controller):
         data: JSONBody[InsertIn],
         caller: NamedDependency[Principal],
         plans: NamedDependency[PlanService],
-    ) -> InsertOut:
+        state: State,
+    ) -> Response[InsertOut]:
         done = await plans.insert(caller, plan_id, data.ticket_id)
-        return InsertOut(
+        queued = await plans.reoptimize(caller, done.plan)
+        runner: PlanRunner = state.plan_runner
+        body = InsertOut(
             plan_id=done.plan.id,
             plan_version=done.plan.version,
             ticket_id=done.ticket_id,
@@ -138,7 +141,12 @@ class PlanController(Controller):
             position=done.position,
             stop=msgspec.convert(done.stop, StopOut),
             elapsed_ms=round(done.elapsed_ms, 1),
+            reoptimization_plan_id=queued.plan.id,
         )
+        background = BackgroundTask(
+            runner.start, queued.plan.id, queued.snapshot, queued.plan.time_limit_s, queued.initial_routes
+        )
+        return Response(body, status_code=200, background=background)
 
 
 class AbsenceController(Controller):

@@ -171,6 +171,9 @@ class InsertOut(msgspec.Struct):
     """0-based place in the engineer's remaining stops."""
     stop: StopOut
     elapsed_ms: float
+    reoptimization_plan_id: uuid.UUID | None = None
+    """A plan of the same scope queued right after the insertion, seeded with the committed
+    routes; poll it with GET /plans/{id} and commit it when it is better."""
 
 
 class UnavailableIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -133,6 +133,23 @@ class PlanService:
         seeds = sequences_of(committed.result) if committed is not None and committed.result else None
         return Queued(plan, loaded.snapshot, seeds)
 
+    async def reoptimize(self, caller: Principal, plan: Plan) -> Queued:
+        """Queue a fresh plan of ``plan``'s scope, seeded with its committed routes.
+
+        Called after an urgent insertion (issue 4: insert within a second, then re-optimise in
+        the background). En-route visits stay with their engineers and started ones are not
+        plannable (``dispatch/planning/load.py``); the dispatcher commits the result, which is
+        refused if anything changed meanwhile.
+        """
+        is_plant = plan.scope_type == "plant"
+        request = PlanRequest(
+            plan.plant_id if is_plant else None,
+            None if is_plant else plan.outlet_id,
+            plan.horizon_hours,
+            plan.time_limit_s,
+        )
+        return await self.create(caller, request)
+
     async def get(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
         caller.require(*READERS)
         plan = await self.plans.get(plan_id)

@@ -69,12 +69,22 @@ def plan_and_wait(
     assert response.status_code == 202, response.text
     queued = response.json()
     assert queued["status"] == "queued"
+    return wait_done(client, headers, queued["id"], timeout_s)
+
+
+def wait_done(
+    client: TestClient,  # type: ignore[type-arg]
+    headers: dict[str, str],
+    plan_id: str,
+    timeout_s: float = 60,
+) -> dict[str, Any]:
+    """Poll a queued plan until its worker has finished with it."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        plan = client.get(f"/api/v1/plans/{queued['id']}", headers=headers)
+        plan = client.get(f"/api/v1/plans/{plan_id}", headers=headers)
         assert plan.status_code == 200, plan.text
         body = dict(plan.json())
         if body["status"] not in ("queued", "running"):
             return body
         time.sleep(0.2)
-    raise AssertionError(f"plan {queued['id']} still running after {timeout_s} s")
+    raise AssertionError(f"plan {plan_id} still running after {timeout_s} s")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from litestar.testing import TestClient
 
 from tests.conftest import Auth
-from tests.integration.plans.helpers import engineer, plan_and_wait, small_world, ticket
+from tests.integration.plans.helpers import engineer, plan_and_wait, small_world, ticket, wait_done
 
 
 def _committed(client: TestClient, office: dict[str, str]) -> tuple[dict, dict]:  # type: ignore[type-arg]
@@ -47,6 +47,13 @@ def test_extra_urgent_ticket_is_inserted_into_the_committed_plan_r_in_3(
         f"/api/v1/plans/{plan['id']}/insert", json={"ticket_id": urgent["id"]}, headers=office
     )
     assert twice.status_code == 409, twice.text
+    # then a background re-optimisation of the scope, seeded with the committed routes
+    again = wait_done(client, office, body["reoptimization_plan_id"])
+    assert again["status"] == "done"
+    planned = {s["ticket_id"] for r in again["routes"] for s in r["stops"]}
+    assert urgent["id"] in planned
+    committed = client.post(f"/api/v1/plans/{again['id']}/commit", headers=office)
+    assert committed.status_code == 200, committed.text
 
 
 def test_insertion_refused_names_the_reason(
