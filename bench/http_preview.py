@@ -1,6 +1,6 @@
 """Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/preview`.
 
-    aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 32]
+    aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 8]
 
 Starts a real `aftersales serve` process (uvicorn, N workers) on a free loopback port against a
 benchmark database with N outlets in the embedded cluster, then loads it with `wrk` (Debian
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--outlets", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--home", type=Path, default=Path("var"))
     parser.add_argument("--database", default="bench", help="database in the embedded cluster")
