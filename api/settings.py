@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PREFIX = "AFTERSALES_"
@@ -64,7 +64,6 @@ class Settings:
     tile_datum: str = "WGS84"
     """Issue 7: the datum the tiles are drawn in (WGS84, GCJ02 for AMap/Tencent, BD09 for Baidu)."""
     tile_attribution: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -13,13 +13,11 @@ checkout, say) is replaced by one under ``/var/lib/postgresql/aftersales/`` keye
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import pwd
 import shutil
 import subprocess
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,13 +238,3 @@ class EmbeddedCluster:
     def url(self, database: str, driver: str = "postgresql+asyncpg") -> str:
         """A SQLAlchemy URL for a database of this cluster over its unix socket."""
         return f"{driver}://{SERVER_USER}@/{database}?host={self.layout.socket_dir}&port={self.layout.port}"
-
-    def wait_ready(self, timeout_s: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            with contextlib.suppress(EmbeddedClusterError):
-                self.psql("SELECT 1")
-                return
-            if time.monotonic() > deadline:
-                raise EmbeddedClusterError(f"server not ready; see {self.layout.log_file}")
-            time.sleep(0.1)

@@ -26,8 +26,3 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_config(url), revision)
-
-
-def revision(url: str, message: str) -> None:
-    """Autogenerate a new revision against ``url`` (a developer's tool)."""
-    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -6,6 +6,7 @@ import gc
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from litestar.testing import TestClient
@@ -15,6 +16,9 @@ from api.auth import issue_token
 from api.settings import Settings
 from dispatch.access import Role
 from tests.postgis import TestDatabases, postgis_session
+
+if TYPE_CHECKING:
+    from tests.integration.console.server import Served
 
 SECRET = "test-secret-not-for-production-0123456789"
 
@@ -32,6 +36,25 @@ def database_url(postgis: TestDatabases) -> Iterator[str]:
         yield postgis.cluster.url(name)
     finally:
         postgis.drop(name)
+
+
+@pytest.fixture(scope="module")
+def module_database(postgis: TestDatabases) -> Iterator[str]:
+    """A database shared by one test module (for servers that take seconds to start)."""
+    name = postgis.create()
+    try:
+        yield postgis.cluster.url(name)
+    finally:
+        postgis.drop(name)
+
+
+@pytest.fixture(scope="module")
+def served(module_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real ``aftersales serve`` process per test module, on the module's database."""
+    from tests.integration.console.server import serve  # imports SECRET from here
+
+    with serve(module_database, tmp_path_factory.mktemp("served")) as instance:
+        yield instance
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -165,7 +164,3 @@ class TechnicianRepository:
         if outlet_id is not None:
             query = query.where(Technician.outlet_id == outlet_id)
         return await paginate(self.session, query, page, page_size)
-
-    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[Technician]:
-        rows = await self.session.scalars(select(Technician).where(Technician.id.in_(ids)))
-        return list(rows)

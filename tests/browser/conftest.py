@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.console.server import Served, serve
-from tests.postgis import TestDatabases
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LAUNCH_ARGS = [
@@ -55,18 +52,3 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture(scope="module")
-def browser_database(postgis: TestDatabases) -> Iterator[str]:
-    name = postgis.create()
-    try:
-        yield postgis.cluster.url(name)
-    finally:
-        postgis.drop(name)
-
-
-@pytest.fixture(scope="module")
-def served(browser_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with serve(browser_database, tmp_path_factory.mktemp("browser")) as instance:
-        yield instance

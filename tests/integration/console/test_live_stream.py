@@ -59,7 +59,7 @@ def test_new_ticket_reaches_a_subscribed_console(served: Served, auth: Auth) -> 
 
 
 def test_state_change_made_in_one_process_reaches_a_console_on_another(
-    served: Served, live_database: str, tmp_path: Path, auth: Auth
+    served: Served, module_database: str, tmp_path: Path, auth: Auth
 ) -> None:
     """R-DI-3, R-DI-9: two API processes on one database; a deadline set by hand through the first
     (a ``needs_deadline`` ticket in the military preset's 1000–1500 km gap) reaches a console
@@ -68,7 +68,7 @@ def test_state_change_made_in_one_process_reaches_a_console_on_another(
     plant = _plant(served.base_url, office, policy="military-300km")
     ticket = _ticket(served.base_url, office, plant, km=1200)
     assert ticket["status"] == "needs_deadline"
-    with serve(live_database, tmp_path / "b") as other, sse(other.base_url, office) as stream:
+    with serve(module_database, tmp_path / "b") as other, sse(other.base_url, office) as stream:
         response = httpx.post(
             f"{served.base_url}/api/v1/tickets/{ticket['id']}/deadline",
             json={"arrival_deadline": "2030-01-02T09:00:00+08:00", "reason": "agreed with the customer"},
