@@ -23,30 +23,39 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from sqlalchemy.pool import NullPool
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
-from api.controllers.assets import AssetController
-from api.controllers.charges import (
-    PUBLIC_QUOTE_PATHS,
-    QuoteController,
-    RecallController,
-    TicketQuoteController,
-)
 from api.controllers.console import (
     ConsolePageController,
     ConsoleSessionController,
     asset_routers,
     console_state,
 )
-from api.controllers.customers import CustomerController
-from api.controllers.events import EventController, channels_plugin
+from api.controllers.customer_tracking import (
+    TicketTrackingLinkController,
+    TrackController,
+    TrackPageController,
+    provide_tracking_service,
+)
 from api.controllers.evidence import (
     UPLOADS_PATH,
     EvidenceController,
     ObjectTransferController,
     provide_evidence_service,
 )
-from api.controllers.me import MeController
-from api.controllers.network import OutletController, PlantController, TechnicianController
-from api.controllers.plans import AbsenceController, PlanController, plan_workers, provide_plan_service
+from api.controllers.field_work import (
+    MeController,
+    SyncController,
+    WorkOrderController,
+    provide_work_order_service,
+)
+from api.controllers.live import EventController, channels_plugin
+from api.controllers.network import (
+    AssetController,
+    CustomerController,
+    OutletController,
+    PlantController,
+    TechnicianController,
+)
+from api.controllers.planning import AbsenceController, PlanController, plan_workers, provide_plan_service
 from api.controllers.positions import (
     DeviceController,
     IngestController,
@@ -56,19 +65,16 @@ from api.controllers.positions import (
 )
 from api.controllers.system import PolicyController, health
 from api.controllers.tickets import DispatchController, TicketController
-from api.controllers.track import (
-    TicketTrackingLinkController,
-    TrackController,
-    TrackPageController,
-    provide_tracking_service,
-)
 from api.controllers.warranty import (
+    PUBLIC_QUOTE_PATHS,
+    QuoteController,
+    RecallController,
+    TicketQuoteController,
     TicketWarrantyController,
     provide_charge_service,
     provide_recall_service,
     provide_warranty_service,
 )
-from api.controllers.work_orders import SyncController, WorkOrderController, provide_work_order_service
 from api.deps import (
     provide_caller,
     provide_network_service,
@@ -81,8 +87,8 @@ from api.errors import exception_handlers, log_unexpected
 from api.settings import Settings
 from dispatch.evidence.policy import TrustPolicy
 from dispatch.evidence.service import EvidenceConfig
-from dispatch.policy import PolicyRegistry
-from dispatch.preview import PlantFactsCache
+from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.preview import PlantFactsCache
 from dispatch.warranty.registry import builtin_registry
 from storage.database import embedded_url
 from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore

@@ -17,7 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from dispatch.access import Principal, Role
+from dispatch.access.principal import Principal, Role
 
 ALGORITHM = "HS256"
 PUBLIC_PATHS = (

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from api.settings import Settings
-from dispatch.access import Role
-from dispatch.policy import PolicyRegistry
+from dispatch.access.principal import Role
+from dispatch.tickets.policy import PolicyRegistry
 
 
 def _database(settings: Settings) -> str:
@@ -158,8 +158,8 @@ def cmd_evidence_cleanup(settings: Settings, args: argparse.Namespace) -> int:
 async def _positions_cleanup(url: str, days: int) -> int:
     from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-    from dispatch.tracking.service import remove_old_positions
-    from storage.repositories.field_positions import PositionRepository
+    from dispatch.positions.service import remove_old_positions
+    from storage.repositories.positions import PositionRepository
 
     engine = create_async_engine(url)
     try:

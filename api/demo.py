@@ -11,15 +11,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.access import Principal, Role
-from dispatch.intake import Channel, FaultType, Urgency
-from dispatch.network import NetworkService, OutletCreate, PlantCreate, TechnicianCreate
-from dispatch.policy import PolicyRegistry
-from dispatch.tickets import CustomerInput, SiteInput, TicketCreate, TicketService
+from dispatch.access.principal import Principal, Role
+from dispatch.network.service import NetworkService, OutletCreate, PlantCreate, TechnicianCreate
+from dispatch.tickets.intake import Channel, FaultType, Urgency
+from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.service import CustomerInput, SiteInput, TicketCreate, TicketService
 from geo.coordinates import LonLat, parse_lonlat
 from storage.models import Plant
-from storage.repositories.customers import AssetRepository, CustomerRepository
-from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
+from storage.repositories.network import (
+    AssetRepository,
+    CustomerRepository,
+    OutletRepository,
+    PlantRepository,
+    TechnicianRepository,
+)
 from storage.repositories.tickets import TicketRepository
 
 DEMO = Principal(subject="demo", role=Role.ADMIN)

@@ -10,13 +10,18 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from dispatch.access import Principal
-from dispatch.network import NetworkService
-from dispatch.policy import PolicyRegistry
-from dispatch.preview import PreviewService
-from dispatch.tickets import TicketService
-from storage.repositories.customers import AssetRepository, CustomerRepository
-from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
+from dispatch.access.principal import Principal
+from dispatch.network.service import NetworkService
+from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.preview import PreviewService
+from dispatch.tickets.service import TicketService
+from storage.repositories.network import (
+    AssetRepository,
+    CustomerRepository,
+    OutletRepository,
+    PlantRepository,
+    TechnicianRepository,
+)
 from storage.repositories.tickets import TicketRepository
 
 

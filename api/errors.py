@@ -30,10 +30,10 @@ from dispatch.evidence.errors import (
     EvidenceNotUploaded,
     ReportFontMissing,
 )
-from dispatch.lifecycle.errors import EventMismatch, EventRejected, NotDispatchable
+from dispatch.field_work.errors import EventMismatch, EventRejected, NotDispatchable
 from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
-from dispatch.routing.errors import InvalidRoutingInput
-from dispatch.tracking.errors import InvalidPosition, UnknownDevice
+from dispatch.planning.routing.errors import InvalidRoutingInput
+from dispatch.positions.errors import InvalidPosition, UnknownDevice
 from dispatch.warranty.errors import (
     PolicyNotInForce,
     QuoteAlreadyDecided,

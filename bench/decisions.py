@@ -19,14 +19,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.network_seed import YANTAI, prepare, random_site
-from dispatch.access import Principal, Role
-from dispatch.decision import DecisionInput, OutletCandidate, decide
-from dispatch.intake import Urgency
-from dispatch.policy import PolicyRegistry
-from dispatch.tickets import PreviewRequest, TicketService
+from dispatch.access.principal import Principal, Role
+from dispatch.tickets.decision import DecisionInput, OutletCandidate, decide
+from dispatch.tickets.intake import Urgency
+from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.service import PreviewRequest, TicketService
 from geo.coordinates import LonLat
-from storage.repositories.customers import AssetRepository, CustomerRepository
-from storage.repositories.network import OutletRepository, PlantRepository
+from storage.repositories.network import (
+    AssetRepository,
+    CustomerRepository,
+    OutletRepository,
+    PlantRepository,
+)
 from storage.repositories.tickets import TicketRepository
 
 

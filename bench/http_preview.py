@@ -1,4 +1,4 @@
-"""Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/preview`.
+"""Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/tickets/preview`.
 
     aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 8]
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from api.auth import issue_token
 from bench.network_seed import prepare, random_site
-from dispatch.access import Role
+from dispatch.access.principal import Role
 
 LUA = """
 local bodies = {}
@@ -36,7 +36,7 @@ for line in io.lines("%(sites)s") do n = n + 1; bodies[n] = line end
 local i = 0
 request = function()
   i = i %% n + 1
-  return wrk.format("POST", "/api/v1/dispatch/preview", {
+  return wrk.format("POST", "/api/v1/dispatch/tickets/preview", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer %(token)s"}, bodies[i])
 end
@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
     print(
         json.dumps(
             {
-                "measure": "POST /api/v1/dispatch/preview over HTTP",
+                "measure": "POST /api/v1/dispatch/tickets/preview over HTTP",
                 "outlets": args.outlets,
                 "workers": args.workers,
                 "connections": args.connections,

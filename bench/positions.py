@@ -32,7 +32,7 @@ import psycopg
 from api.auth import issue_token
 from bench.http_preview import ensure_wrk, free_port, wait_healthy
 from bench.network_seed import prepare
-from dispatch.access import Role
+from dispatch.access.principal import Role
 
 BATCH_LUA = """
 local technicians = {%(technicians)s}

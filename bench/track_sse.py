@@ -33,7 +33,7 @@ from pyproj import Geod
 from api.auth import issue_token
 from bench.http_preview import free_port, wait_healthy
 from bench.network_seed import YANTAI, prepare
-from dispatch.access import Role
+from dispatch.access.principal import Role
 
 MARK = b"event: track"
 GEOD = Geod(ellps="WGS84")

@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from dispatch.routing import InvalidRoutingInput, SolveParams, solve, validate
-from dispatch.routing.vrplib import read_instance, tenths
+from dispatch.planning.routing import InvalidRoutingInput, SolveParams, solve, validate
+from dispatch.planning.routing.vrplib import read_instance, tenths
 
 SOLOMON_12 = (
     "C101",

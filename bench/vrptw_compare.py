@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from bench.vrptw import load_bks, parser, with_gap
-from dispatch.routing import Solution
-from dispatch.routing.schedule import Infeasible, schedule
-from dispatch.routing.validate import validate
-from dispatch.routing.vrplib import Instance, read_instance, route_distance, tenths
+from dispatch.planning.routing import Solution
+from dispatch.planning.routing.schedule import Infeasible, schedule
+from dispatch.planning.routing.validate import validate
+from dispatch.planning.routing.vrplib import Instance, read_instance, route_distance, tenths
 
 
 def _pyvrp(path: Path, seconds: float, seed: int) -> list[list[int]]:

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.auth import issue_token
 from api.settings import Settings
-from dispatch.access import Role
+from dispatch.access.principal import Role
 from tests.postgis import TestDatabases, postgis_session
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from litestar.di import NamedDependency
 from litestar.static_files import create_static_files_router
 
 from api.settings import Settings
-from dispatch.access import Principal
+from dispatch.access.principal import Principal
 from geo.datums import Datum
 
 ROOT = Path(__file__).resolve().parents[2]

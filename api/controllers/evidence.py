@@ -28,7 +28,7 @@ from api.schemas.evidence import (
     UploadOut,
     assessment_out,
 )
-from dispatch.access import Principal
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceCreate, EvidenceItem, EvidenceService

@@ -22,14 +22,14 @@ from litestar.params import FromPath, QueryParameter
 from litestar.params import JSONBody as Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.controllers.work_orders import provide_work_order_service
-from api.schemas.field import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
+from api.controllers.field_work import provide_work_order_service
+from api.schemas.positions import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
 from api.settings import Settings
-from dispatch.access import Principal
-from dispatch.tracking.errors import InvalidPosition, UnknownDevice
-from dispatch.tracking.service import DeviceCreate, IngestResult, PositionService, TrackingSettings
-from storage.repositories.field_positions import DeviceRepository, PositionRepository
+from dispatch.access.principal import Principal
+from dispatch.positions.errors import InvalidPosition, UnknownDevice
+from dispatch.positions.service import DeviceCreate, IngestResult, PositionService, TrackingSettings
 from storage.repositories.network import TechnicianRepository
+from storage.repositories.positions import DeviceRepository, PositionRepository
 
 FromTime = Annotated[
     datetime | None, QueryParameter(name="from", description="ISO-8601; default: to - 1 day")

@@ -10,8 +10,8 @@ from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.access import READERS, Principal
-from dispatch.policy import PolicyRegistry
+from dispatch.access.principal import READERS, Principal
+from dispatch.tickets.policy import PolicyRegistry
 
 
 class HealthOut(msgspec.Struct):

@@ -11,11 +11,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
-from dispatch.access import Principal
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
-from dispatch.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
-from dispatch.preview import PreviewService
-from dispatch.tickets import (
+from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
+from dispatch.tickets.preview import PreviewService
+from dispatch.tickets.service import (
     CustomerInput,
     DeadlineSet,
     PreviewRequest,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
-from dispatch.decision import Decision
+from dispatch.tickets.decision import Decision
 from storage.models import DispatchDecision, Ticket, TicketEvent
 
 

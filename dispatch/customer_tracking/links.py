@@ -13,16 +13,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatch.access import Principal, Role
+from dispatch.access.principal import Principal, Role
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.view import BUSY, DONE, INACTIVE, TrackingView, build_view
 from dispatch.errors import InvalidInput
 from geo.traveltime import TravelModel
 from storage.errors import NotFound
-from storage.models.field import WorkOrder
+from storage.models.customer_tracking import TrackingLink
+from storage.models.field_work import WorkOrder
 from storage.models.tickets import Ticket
-from storage.models.tracking_links import TrackingLink
-from storage.repositories.tracking_links import TrackingLinkRepository
+from storage.repositories.customer_tracking import TrackingLinkRepository
 
 DEFAULT_HOURS_AFTER_COMPLETION = 24
 MAX_HOURS_AFTER_COMPLETION = 24 * 30

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dispatch.lifecycle.states import WorkOrderState
+from dispatch.field_work.states import WorkOrderState
 from geo.coordinates import LonLat
 from geo.traveltime import TravelModel
-from storage.repositories.tracking_links import TrackingFacts
+from storage.repositories.customer_tracking import TrackingFacts
 
 W = WorkOrderState
 INACTIVE = frozenset({W.DECLINED.value, W.CANCELLED.value, W.HANDED_TO_OUTLET.value})

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 
-from dispatch.access import READERS, Principal
+from dispatch.access.principal import READERS, Principal
 from dispatch.evidence.errors import ContentRejected
 from dispatch.evidence.imaging import make_thumbnail
 from dispatch.evidence.report_pdf import ReportPhoto, ServiceReport, TimelineRow, render_service_report

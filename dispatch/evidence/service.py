@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from anyio import to_thread
 
-from dispatch.access import READERS, Principal, Role
+from dispatch.access.principal import READERS, Principal, Role
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.evidence.completeness import Completeness, EvidenceItemState, evidence_complete
 from dispatch.evidence.content import ALLOWED_TYPES

@@ -23,9 +23,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from dispatch.planning.catalog import WorkingDay, priority, service_rule
+from dispatch.planning.routing import BreakRule, Problem, Shift, TimeWindow, TravelMatrix, Vehicle, Visit
+from dispatch.planning.routing.feasibility import alone_reason
 from dispatch.planning.snapshot import Engineer, Interval, Job, Snapshot
-from dispatch.routing import BreakRule, Problem, Shift, TimeWindow, TravelMatrix, Vehicle, Visit
-from dispatch.routing.feasibility import alone_reason
 from geo.coordinates import LonLat
 from geo.traveltime import UNREACHABLE, GeodesicTravelModel, TravelModel
 

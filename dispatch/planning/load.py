@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatch.lifecycle.states import WorkOrderState as S
+from dispatch.field_work.states import WorkOrderState as S
 from dispatch.planning.catalog import GPS_FRESH_MINUTES
 from dispatch.planning.snapshot import Engineer, Interval, Job, Snapshot
-from storage.repositories.field_positions import PositionRepository
-from storage.repositories.plans import PlanRepository, TicketRow
+from storage.repositories.planning import PlanRepository, TicketRow
+from storage.repositories.positions import PositionRepository
 from storage.repositories.warranty import WarrantyRepository
 
 PLANNABLE = (S.ASSIGNED, S.ACCEPTED, S.EN_ROUTE)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from dispatch.planning.build import Built
-from dispatch.routing import Solution, Violation
+from dispatch.planning.routing import Solution, Violation
 from geo.geojson import line_string
 
 REASON_TEXT = {

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.planning.snapshot import Snapshot
 from dispatch.planning.worker import PlanOutcome, run_plan
-from storage.repositories.plans import PlanRepository
+from storage.repositories.planning import PlanRepository
 
 logger = logging.getLogger("aftersales.planning")
 

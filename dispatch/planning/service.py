@@ -12,9 +12,9 @@ from typing import Any
 
 from anyio import to_thread
 
-from dispatch.access import OFFICE, Principal, Role
+from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput, StateConflict
-from dispatch.lifecycle.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
+from dispatch.field_work.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
 from dispatch.planning.build import MAX_HORIZON_HOURS, MIN_HORIZON_HOURS
 from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
 from dispatch.planning.load import PLANNABLE, Loaded, Scope, load_snapshot
@@ -23,7 +23,7 @@ from dispatch.planning.snapshot import Snapshot, changes, fingerprint, from_json
 from dispatch.planning.worker import run_insert
 from storage.models import Plan, TechnicianAbsence
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
-from storage.repositories.plans import PlanRepository
+from storage.repositories.planning import PlanRepository
 from storage.repositories.tickets import TicketRepository
 
 MIN_TIME_LIMIT_S = 1.0

@@ -13,9 +13,9 @@ from typing import Any
 
 from dispatch.planning.build import Built, build
 from dispatch.planning.report import report
+from dispatch.planning.routing import InsertionRefused, SolveParams, insert_urgent, solve, validate
+from dispatch.planning.routing.solver import finalize
 from dispatch.planning.snapshot import Snapshot
-from dispatch.routing import InsertionRefused, SolveParams, insert_urgent, solve, validate
-from dispatch.routing.solver import finalize
 
 MIN_SOLVE_S = 0.1
 """Each team's search gets at least this long, even when the budget is spent."""

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dispatch.access import OFFICE, Principal, Role
+from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.warranty.errors import QuoteAlreadyDecided, QuoteExpired, WarrantyConflict, WarrantyFactsError
 from dispatch.warranty.quote import PartLine, quote
 from dispatch.warranty.registry import PolicyRegistry
 from dispatch.warranty.service import READERS, policy_of
 from storage.models import Quote
-from storage.repositories.customers import AssetRepository
+from storage.repositories.network import AssetRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.warranty import PENDING, WarrantyRepository
 

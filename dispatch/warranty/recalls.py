@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from dispatch.access import OFFICE, Principal, Role
-from dispatch.intake import TicketStatus
+from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.tickets.intake import TicketStatus
 from dispatch.warranty.errors import UnknownComponentClass, WarrantyConflict, WarrantyFactsError
 from dispatch.warranty.registry import PolicyRegistry
 from dispatch.warranty.service import READERS, WarrantyService, check_components, policy_of
@@ -23,8 +23,7 @@ from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.errors import Conflict
 from storage.models import Asset, InternalLoss, RecallCampaign, SupplierClaim, Ticket
-from storage.repositories.customers import AssetRepository
-from storage.repositories.network import PlantRepository
+from storage.repositories.network import AssetRepository, PlantRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from dispatch.access import OFFICE, Principal, Role
+from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.warranty.dates import DowntimePeriod, coverage_end, downtime_days
 from dispatch.warranty.entitlement import CoverageStatus, Entitlement, evaluate
 from dispatch.warranty.errors import (
@@ -37,8 +37,7 @@ from dispatch.warranty.quote import quote
 from dispatch.warranty.registry import PolicyRegistry
 from dispatch.warranty.status import WarrantyStatus, asset_zone, warranty_status
 from storage.models import Asset, AssetDowntime, InternalLoss, Ticket, WarrantyEntitlement, WarrantyExclusion
-from storage.repositories.customers import AssetRepository, CustomerRepository
-from storage.repositories.network import PlantRepository
+from storage.repositories.network import AssetRepository, CustomerRepository, PlantRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 

@@ -1,14 +1,14 @@
 """SQLAlchemy models: the rows the product keeps. Schemas for the API live in ``api/schemas``."""
 
 from storage.models.base import Base
-from storage.models.customers import Asset, Customer
+from storage.models.customer_tracking import TrackingLink
 from storage.models.evidence import Evidence
-from storage.models.field import Device, LatestPosition, Position, WorkOrder, WorkOrderEvent
+from storage.models.field_work import WorkOrder, WorkOrderEvent
 from storage.models.live import LiveEvent
-from storage.models.network import Outlet, Plant, Technician
-from storage.models.plans import Plan, TechnicianAbsence
+from storage.models.network import Asset, Customer, Outlet, Plant, Technician
+from storage.models.planning import Plan, TechnicianAbsence
+from storage.models.positions import Device, LatestPosition, Position
 from storage.models.tickets import DispatchDecision, Ticket, TicketEvent
-from storage.models.tracking_links import TrackingLink
 from storage.models.warranty import (
     AssetDowntime,
     InternalLoss,

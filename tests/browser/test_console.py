@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from tests.conftest import Auth
-from tests.integration.api.helpers import YANTAI, site_at
 from tests.integration.console.server import Served
+from tests.integration.helpers import YANTAI, site_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -33,7 +33,7 @@ def _post(served: Served, path: str, body: dict[str, Any], headers: dict[str, st
 @pytest.fixture(scope="module")
 def network(served: Served) -> dict[str, Any]:
     from api.auth import issue_token
-    from dispatch.access import Role
+    from dispatch.access.principal import Role
     from tests.conftest import SECRET
 
     office = {"Authorization": f"Bearer {issue_token(SECRET, Role.DISPATCHER)}"}

@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import SECRET
 from tests.integration.console.server import Served
-from tests.integration.field.helpers import HYDRAULIC_CHECKLIST
-from tests.integration.tracking.served import live_job
+from tests.integration.customer_tracking.served import live_job
+from tests.integration.field_work.helpers import HYDRAULIC_CHECKLIST
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -80,7 +80,7 @@ def test_tracking_page_shows_marker_and_eta_only_while_en_route(
 
 def _finish(job: Any) -> None:
     from api.auth import issue_token
-    from dispatch.access import Role
+    from dispatch.access.principal import Role
 
     job.send("checklist_done", items=HYDRAULIC_CHECKLIST)
     for step in ("start_work", "test_run_done", "product_check_done"):

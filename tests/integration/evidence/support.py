@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from litestar.testing import TestClient
 
-from tests.integration.api.helpers import GEOD, call, create_outlet, create_plant, site_at
+from tests.integration.helpers import GEOD, call, create_outlet, create_plant, site_at
 from tests.unit.evidence.photos import exif_bytes, jpeg
 
 CST = timezone(timedelta(hours=8))

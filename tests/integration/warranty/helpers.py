@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar.testing import TestClient
 
-from tests.integration.api.helpers import call, create_plant, site_at
+from tests.integration.helpers import call, create_plant, site_at
 
 _serials = itertools.count(1)
 

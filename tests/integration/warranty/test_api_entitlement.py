@@ -67,7 +67,7 @@ def test_r_wa_7_mixed_ticket_is_paid_and_explained(client: TestClient, auth: Aut
 
 def test_unknown_component_class_is_400_naming_it(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
     headers, plant_id, asset_id = setup_vehicle(client, auth)
-    from tests.integration.api.helpers import call, site_at
+    from tests.integration.helpers import call, site_at
 
     body = call(plant_id, site_at(100), asset_id=asset_id, components=["reducer", "flux_capacitor"])
     response = client.post("/api/v1/tickets", json=body, headers=headers)
@@ -234,7 +234,7 @@ def test_r_wa_6_in_warranty_work_is_booked_as_internal_loss_and_r_wa_9_supplier_
 
 
 def test_entitlement_needs_an_asset(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
-    from tests.integration.api.helpers import call, site_at
+    from tests.integration.helpers import call, site_at
 
     headers = auth("dispatcher")
     plant = create_plant(client, headers)

@@ -2,7 +2,7 @@
 
 The map converts WGS-84 to the tiles' datum in the browser (``console/src/datum.js``): it must
 give what ``geo.datums`` gives. The risk colours (``console/src/risk.js``) must follow
-``dispatch.live.deadline_risk`` (R-DI-2). Node runs the ES modules as the browser would.
+``dispatch.live.service.deadline_risk`` (R-DI-2). Node runs the ES modules as the browser would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dispatch.live import DeadlineRisk, LiveMessage, deadline_risk, parse_notification, parse_topics
+from dispatch.live.service import DeadlineRisk, LiveMessage, deadline_risk, parse_notification, parse_topics
 from geo.datums import wgs84_to_bd09, wgs84_to_gcj02
 
 SRC = Path(__file__).resolve().parents[3] / "console" / "src"
@@ -119,7 +119,7 @@ def test_topics_are_checked() -> None:
 
 def test_channel_name_matches_the_migration() -> None:
     """The API listens on the channel the triggers notify (two copies of one string)."""
-    from dispatch.live import CHANNEL
+    from dispatch.live.service import CHANNEL
 
     migration = (Path(__file__).resolve().parents[3] / "migrations" / "versions" / "0005_live.py").read_text()
     assert f'CHANNEL = "{CHANNEL}"' in migration

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dispatch.planning.build import build, plan_epoch
+from dispatch.planning.routing import SolveParams, solve, validate
 from dispatch.planning.snapshot import (
     Engineer,
     Interval,
@@ -18,7 +19,6 @@ from dispatch.planning.snapshot import (
     to_json,
 )
 from dispatch.planning.worker import run_insert, run_plan
-from dispatch.routing import SolveParams, solve, validate
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)  # a Monday, 09:00 in Yantai

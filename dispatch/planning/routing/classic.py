@@ -1,0 +1,190 @@
+"""Our own search for the classic case, used to give OR-Tools a good start (and kept if better).
+
+The classic case is the benchmark's shape: every vehicle starts and ends at one depot, works one
+shift with no break, overtime or driving cap, has the same capacity and serves every visit; each
+visit has at most one window and no arrival deadline. ``core_of`` recognises it (anything else
+returns None and the solver goes straight to OR-Tools).
+
+The search is a ruin-and-recreate loop in the spirit of SISR (Christiaens & Vanden Berghe, 2020):
+remove a few strings of consecutive customers from routes near a random seed customer, re-insert
+them one by one at their cheapest feasible place (numpy prices every place at once, with rare
+"blinks" that skip one), polish with the vectorised local search of ``local_search`` and accept
+by simulated annealing. The first solution is a regret-2 insertion, then a descent.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time as _time
+from collections.abc import Sequence
+
+import numpy as np
+
+from dispatch.planning.routing.local_search import Core, Routes, cost_of, descend, insertion_matrix, layout
+from dispatch.planning.routing.model import Problem, Visit
+
+_BIG = 1 << 50
+
+
+def core_of(problem: Problem, visits: Sequence[Visit]) -> Core | None:
+    """The arrays of a classic problem over ``visits``, or None if it is not one."""
+    vehicles = problem.vehicles
+    if not vehicles or not visits:
+        return None
+    first = vehicles[0]
+    depot = first.start
+    shift = first.shifts[0]
+    for veh in vehicles:
+        if (
+            veh.start != depot
+            or veh.end != depot
+            or veh.shifts != first.shifts
+            or len(veh.shifts) != 1
+            or veh.capacity != first.capacity
+            or veh.max_drive_per_shift_s is not None
+        ):
+            return None
+    if shift.break_rule is not None or shift.overtime_max_s:
+        return None
+    for v in visits:
+        if len(v.windows) > 1 or v.deadline_s is not None or v.pinned_vehicle or v.skills or v.part:
+            return None
+    locs = np.asarray([depot, *(v.location for v in visits)], dtype=np.int64)
+    m = problem.matrix
+    if not m.reachable[np.ix_(locs, locs)].all():
+        return None
+    cost = (m.meters if problem.cost == "distance" else m.seconds)[np.ix_(locs, locs)]
+    ready = [shift.start_s] + [v.windows[0].start_s if v.windows else 0 for v in visits]
+    due = [shift.end_s] + [v.windows[0].end_s if v.windows else shift.end_s for v in visits]
+    service = [0] + [v.service_s for v in visits]
+    demand = [0] + [v.demand for v in visits]
+    cap = first.capacity if first.capacity is not None else sum(demand) + 1
+    a = np.asarray
+    return Core.of(
+        cost,
+        m.seconds[np.ix_(locs, locs)],
+        a(ready, dtype=np.int64),
+        a(due, dtype=np.int64),
+        a(service, dtype=np.int64),
+        a(demand, dtype=np.int64),
+        int(cap),
+        len(vehicles),
+    )
+
+
+def _insert(c: Core, routes: Routes, todo: list[int], rng: random.Random, regret: bool) -> bool:
+    """Insert ``todo`` (in order, or by regret-2) at cheapest feasible places; False if one fails."""
+    todo = list(todo)
+    while todo:
+        lay = layout(c, routes)
+        us = np.asarray(todo if regret else todo[:1], dtype=np.int64)
+        add, ok = insertion_matrix(c, lay, us)
+        if not regret and rng.random() < 0.5:
+            ok &= np.asarray([rng.random() > 0.02 for _ in range(ok.shape[1])]) | (lay.er < 0)
+        price = np.where(ok, add, _BIG)
+        if regret:
+            part = np.partition(price, 1, axis=1) if price.shape[1] > 1 else np.hstack([price, price])
+            best, second = part[:, 0], part[:, 1]
+            if (best >= _BIG).any():
+                return False
+            i = int(np.argmax(np.minimum(second, _BIG // 2) - best))
+        else:
+            i = 0
+            if price[0].min() >= _BIG:
+                return False
+        k = int(np.argmin(price[i]))
+        u = int(us[i])
+        r = int(lay.er[k])
+        if r < 0:
+            r = next(j for j, s in enumerate(routes) if not s)
+        seq = routes[r]
+        after = int(lay.ef[k])
+        seq.insert(0 if after == 0 else seq.index(after) + 1, u)
+        todo.remove(u)
+    return True
+
+
+def construct(c: Core, rng: random.Random) -> Routes | None:
+    """Regret-2 insertion from empty routes, then a descent; None if not every customer fits."""
+    routes: Routes = [[] for _ in range(c.fleet)]
+    if not _insert(c, routes, list(range(1, c.n + 1)), rng, regret=True):
+        return None
+    return descend(c, routes)
+
+
+def _ruin(c: Core, routes: Routes, near: list[list[int]], rng: random.Random) -> list[int]:
+    """Remove strings of customers from routes around a random seed (SISR's string removal)."""
+    where = {u: r for r, seq in enumerate(routes) for u in seq}
+    used = sum(1 for s in routes if s)
+    max_len = min(10, max(1, c.n // max(used, 1)))
+    strings = rng.randint(1, max(1, min(used, 4)))
+    seed = rng.randint(1, c.n)
+    removed: list[int] = []
+    hit: set[int] = set()
+    for u in [seed, *near[seed]]:
+        if len(hit) >= strings:
+            break
+        r = where.get(u)
+        if r is None or r in hit:
+            continue
+        seq = routes[r]
+        length = rng.randint(1, min(len(seq), max_len))
+        pos = seq.index(u)
+        lo = rng.randint(max(0, pos - length + 1), min(pos, len(seq) - length))
+        removed += seq[lo : lo + length]
+        routes[r] = seq[:lo] + seq[lo + length :]
+        hit.add(r)
+    return removed
+
+
+def _order(c: Core, todo: list[int], rng: random.Random) -> list[int]:
+    key = rng.random()
+    if key < 0.4:
+        rng.shuffle(todo)
+    elif key < 0.6:
+        todo.sort(key=lambda u: -int(c.demand[u]))
+    elif key < 0.8:
+        todo.sort(key=lambda u: -int(c.cost[0, u]))
+    else:
+        todo.sort(key=lambda u: int(c.due[u]) - int(c.ready[u]))
+    return todo
+
+
+def improve(
+    c: Core, budget_s: float, seed: int = 0, start: Routes | None = None, heat: float = 0.3
+) -> Routes | None:
+    """The best routes found within ``budget_s`` seconds (None if no complete solution).
+
+    ``heat`` sets the annealing start temperature as a share of the mean cost per customer (it
+    falls tenfold over the budget). Measured at 8 s on R205, RC101, R201: 0.02 → 3.67/2.43/0.03 %
+    gap, 0.1 → 1.33/2.17/0.01 %, 0.3 → 1.27/1.30/0.68 %: a warmer search escapes the deep local
+    optima of long-route instances.
+    """
+    stop = _time.monotonic() + budget_s
+    rng = random.Random(seed)
+    routes = [list(r) for r in start] if start is not None else construct(c, rng)
+    if routes is None:
+        return None
+    routes += [[] for _ in range(c.fleet - len(routes))]
+    cur = best = cost_of(c, routes)
+    best_routes = [list(r) for r in routes]
+    near = np.argsort(c.cost[1:, 1:] + c.cost[1:, 1:].T, axis=1, kind="stable")[:, 1:21] + 1
+    near_l = [[], *near.tolist()]
+    t0 = heat * cur / max(c.n, 1)
+    t1 = t0 / 10
+    began = _time.monotonic()
+    while (now := _time.monotonic()) < stop:
+        frac = (now - began) / max(stop - began, 1e-9)
+        temp = t0 * (t1 / t0) ** frac
+        trial = [list(r) for r in routes]
+        removed = _ruin(c, trial, near_l, rng)
+        if not _insert(c, trial, _order(c, removed, rng), rng, regret=False):
+            continue
+        descend(c, trial)
+        value = cost_of(c, trial)
+        if value < cur - temp * math.log(rng.random() or 1e-12):
+            routes, cur = trial, value
+            if value < best:
+                best, best_routes = value, [list(r) for r in trial]
+    return best_routes

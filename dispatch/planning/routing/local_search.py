@@ -1,0 +1,316 @@
+"""Vectorised local search for the classic case: one depot, identical vehicles, one window each.
+
+A solution is a list of routes, each a list of customer nodes (1..n; node 0 is the depot). After
+every change the *layout* is rebuilt: for each edge (i → j) of every route, the departure time
+from i (earliest schedule) and the latest feasible service start at j (backward pass, the
+"latest start" slack of Savelsbergh), the load up to i and from j. With those, each inter-route
+move is checked in O(1) and numpy prices all of them at once:
+
+* relocate: customer u moved onto edge (i → j) of another route (or into an empty vehicle);
+* swap: customers u and v exchange places across routes;
+* 2-opt*: the tails after i and after j of two routes are exchanged (includes splitting a route
+  when one edge is an empty vehicle's);
+* or-opt inside a route: relocate candidates priced by distance, checked by a forward pass.
+
+Each pass applies the improving moves in best-first order as long as they touch routes no
+earlier move of the pass touched, so one pass does the work of many. Travel time and cost are
+separate matrices (equal in the DIMACS mode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dispatch.planning.routing.model import IntArray
+
+Routes = list[list[int]]
+_BIG = 1 << 50
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Core:
+    """The classic instance in arrays; index 0 is the depot (its window is the working day)."""
+
+    cost: IntArray
+    time: IntArray
+    ready: IntArray
+    due: IntArray
+    service: IntArray
+    demand: IntArray
+    capacity: int
+    fleet: int
+    lists: tuple[list[list[int]], list[int], list[int], list[int], list[int]]
+    blocks: dict[tuple[int, ...], tuple[list[int], ...]]
+    cost_t: IntArray
+    time_t: IntArray
+
+    @classmethod
+    def of(
+        cls,
+        cost: IntArray,
+        time: IntArray,
+        ready: IntArray,
+        due: IntArray,
+        service: IntArray,
+        demand: IntArray,
+        capacity: int,
+        fleet: int,
+    ) -> Core:
+        """Build a core; Python-list copies serve the per-route loops (faster than numpy scalars)."""
+        lists = (time.tolist(), ready.tolist(), due.tolist(), service.tolist(), demand.tolist())
+        ct, tt = np.ascontiguousarray(cost.T), np.ascontiguousarray(time.T)
+        return cls(cost, time, ready, due, service, demand, capacity, fleet, lists, {}, ct, tt)
+
+    @property
+    def n(self) -> int:
+        """Number of customers."""
+        return int(self.ready.shape[0]) - 1
+
+
+@dataclass(slots=True)
+class Layout:
+    """Edge and customer arrays of one solution (see the module docstring)."""
+
+    ef: IntArray
+    et: IntArray
+    edep: IntArray
+    ez: IntArray
+    epre: IntArray
+    esuf: IntArray
+    er: IntArray
+    prev: IntArray
+    nxt: IntArray
+    pdep: IntArray
+    nz: IntArray
+    route: IntArray
+    load: IntArray
+
+
+def _block(c: Core, seq: tuple[int, ...]) -> tuple[list[int], ...]:
+    """Edge lists of one non-empty route: from, to, departure, latest start, load before/after."""
+    tl, ready, due, service, demand = c.lists
+    e0, l0 = ready[0], due[0]
+    path = [0, *seq, 0]
+    m = len(path)
+    dep = [e0] * (m - 1)
+    pre = [0] * (m - 1)
+    t, q, here = e0, 0, 0
+    for k in range(1, m - 1):
+        node = path[k]
+        t = max(ready[node], t + tl[here][node]) + service[node]
+        q += demand[node]
+        dep[k] = t
+        pre[k] = q
+        here = node
+    z = [l0] * m
+    for k in range(m - 2, 0, -1):
+        node = path[k]
+        z[k] = min(due[node], z[k + 1] - tl[node][path[k + 1]] - service[node])
+    return path[:-1], path[1:], dep, z[1:], pre, [q - p for p in pre]
+
+
+def layout(c: Core, routes: Routes) -> Layout:
+    """The arrays of ``routes``; an empty vehicle is one extra edge 0 → 0 (route −1).
+
+    ``c.blocks`` maps a route (as a tuple) to its edge lists, so unchanged routes cost nothing.
+    """
+    cache = c.blocks
+    if len(cache) > 20_000:
+        cache.clear()
+    cols: list[list[int]] = [[], [], [], [], [], [], []]
+    load = np.zeros(len(routes), dtype=np.int64)
+    used = 0
+    for r, seq in enumerate(routes):
+        if not seq:
+            continue
+        used += 1
+        key = tuple(seq)
+        block = cache.get(key)
+        if block is None:
+            block = cache[key] = _block(c, key)
+        for col, part in zip(cols, block, strict=False):
+            col += part
+        cols[6] += [r] * len(block[0])
+        load[r] = block[5][0]
+    if used < c.fleet:
+        for col, value in zip(cols, (0, 0, c.lists[1][0], c.lists[2][0], 0, 0, -1), strict=True):
+            col.append(value)
+    ef, et, edep, ez, epre, esuf, er = (np.asarray(col, dtype=np.int64) for col in cols)
+    n1 = c.n + 1
+    prev = np.zeros(n1, dtype=np.int64)
+    nxt = np.zeros(n1, dtype=np.int64)
+    pdep = np.zeros(n1, dtype=np.int64)
+    nz = np.zeros(n1, dtype=np.int64)
+    route = np.full(n1, -1, dtype=np.int64)
+    into = et > 0
+    prev[et[into]] = ef[into]
+    pdep[et[into]] = edep[into]
+    out = ef > 0
+    nxt[ef[out]] = et[out]
+    nz[ef[out]] = ez[out]
+    route[ef[out]] = er[out]
+    return Layout(ef, et, edep, ez, epre, esuf, er, prev, nxt, pdep, nz, route, load)
+
+
+def cost_of(c: Core, routes: Routes) -> int:
+    """Total cost of the routes."""
+    total = 0
+    for seq in routes:
+        if seq:
+            path = np.asarray([0, *seq, 0])
+            total += int(c.cost[path[:-1], path[1:]].sum())
+    return total
+
+
+def feasible(c: Core, seq: list[int]) -> bool:
+    """Forward check of one route: windows, return by the depot's due time, capacity."""
+    tl, ready, due, service, demand = c.lists
+    t = ready[0]
+    here = 0
+    load = 0
+    for node in seq:
+        t = max(ready[node], t + tl[here][node])
+        if t > due[node]:
+            return False
+        t += service[node]
+        load += demand[node]
+        here = node
+    return load <= c.capacity and t + tl[here][0] <= due[0]
+
+
+def insertion_matrix(c: Core, lay: Layout, us: IntArray) -> tuple[IntArray, IntArray]:
+    """Added cost of each customer in ``us`` on each edge, and feasibility (own route excluded)."""
+    ef, et = lay.ef, lay.et
+    into = c.time_t[us].take(ef, axis=1)  # time[i, u] for edge (i → j)
+    arr = np.maximum(c.ready[us][:, None], into + lay.edep)
+    ok = arr <= c.due[us][:, None]
+    ok &= arr + c.time[us].take(et, axis=1) <= lay.ez - c.service[us][:, None]
+    rl = lay.load.take(lay.er) * (lay.er >= 0)
+    ok &= rl + c.demand[us][:, None] <= c.capacity
+    ok &= (lay.er != lay.route[us][:, None]) | (lay.er < 0)
+    add = c.cost_t[us].take(ef, axis=1) + c.cost[us].take(et, axis=1) - c.cost[ef, et]
+    return add, ok
+
+
+def _position(seq: list[int], after: int) -> int:
+    """Index in ``seq`` right after node ``after`` (0 = the depot: the front)."""
+    return 0 if after == 0 else seq.index(after) + 1
+
+
+def inter_moves(c: Core, lay: Layout) -> list[tuple[int, int, int, int, int, int]]:
+    """Improving inter-route moves as (delta, kind, a, b, route1, route2), best first."""
+    n = c.n
+    us = np.arange(1, n + 1)
+    p, q = lay.prev[us], lay.nxt[us]
+    cst, tm = c.cost, c.time
+    gain = cst[p, us] + cst[us, q] - cst[p, q]
+    removable = lay.pdep[us] + tm[p, q] <= lay.nz[us]
+    out: list[tuple[int, int, int, int, int, int]] = []
+    # relocate
+    add, ok = insertion_matrix(c, lay, us)
+    delta = np.where(ok & removable[:, None], add - gain[:, None], _BIG)
+    for i, k in zip(*np.nonzero(delta < 0), strict=True):
+        out.append((int(delta[i, k]), 0, int(us[i]), int(k), int(lay.route[us[i]]), int(lay.er[k])))
+    # swap: u takes v's place and v takes u's
+    arr_u = np.maximum(c.ready[us][:, None], lay.pdep[us] + c.time_t[us].take(p, axis=1))
+    fit = (arr_u <= c.due[us][:, None]) & (
+        arr_u + c.service[us][:, None] + tm[us].take(q, axis=1) <= lay.nz[us]
+    )
+    ru = lay.route[us]
+    lu = lay.load[ru]
+    dq = c.demand[us][:, None] - c.demand[us][None, :]
+    sw_ok = fit & fit.T & (ru[:, None] < ru[None, :])
+    sw_ok &= (lu[None, :] + dq <= c.capacity) & (lu[:, None] - dq <= c.capacity)
+    held = cst[p, us] + cst[us, q]
+    put = c.cost_t[us].take(p, axis=1) + cst[us].take(q, axis=1) - held
+    sw = np.where(sw_ok, put + put.T, _BIG)
+    for i, j in zip(*np.nonzero(sw < 0), strict=True):
+        out.append((int(sw[i, j]), 1, int(us[i]), int(us[j]), int(ru[i]), int(ru[j])))
+    # 2-opt*: tails after edge a and after edge b exchanged
+    ef, et, er = lay.ef, lay.et, lay.er
+    fwd = lay.edep[:, None] + tm[ef].take(et, axis=1) <= lay.ez
+    ok2 = fwd & fwd.T & (er[:, None] < er[None, :])
+    ok2 &= (lay.epre[:, None] + lay.esuf[None, :] <= c.capacity) & (
+        lay.epre[None, :] + lay.esuf[:, None] <= c.capacity
+    )
+    ec = cst[ef, et]
+    cross = cst[ef].take(et, axis=1) - ec[:, None]
+    d2 = np.where(ok2, cross + cross.T, _BIG)
+    for a, b in zip(*np.nonzero(d2 < 0), strict=True):
+        out.append((int(d2[a, b]), 2, int(a), int(b), int(er[a]), int(er[b])))
+    out.sort()
+    return out
+
+
+def apply_move(routes: Routes, lay: Layout, kind: int, a: int, b: int) -> None:
+    """Apply one move of ``inter_moves`` (kind 0 relocate, 1 swap, 2 2-opt*) in place."""
+    if kind == 0:
+        r1 = int(lay.route[a])
+        routes[r1].remove(a)
+        r2 = int(lay.er[b])
+        if r2 < 0:
+            r2 = next(i for i, s in enumerate(routes) if not s and i != r1)
+        seq = routes[r2]
+        seq.insert(_position(seq, int(lay.ef[b])), a)
+    elif kind == 1:
+        s1, s2 = routes[int(lay.route[a])], routes[int(lay.route[b])]
+        i, j = s1.index(a), s2.index(b)
+        s1[i], s2[j] = b, a
+    else:
+        ra, rb = int(lay.er[a]), int(lay.er[b])
+        if ra < 0:
+            ra = next(i for i, s in enumerate(routes) if not s and i != rb)
+        sa, sb = routes[ra], routes[rb]
+        ia, ib = _position(sa, int(lay.ef[a])), _position(sb, int(lay.ef[b]))
+        routes[ra], routes[rb] = sa[:ia] + sb[ib:], sb[:ib] + sa[ia:]
+
+
+def _intra(c: Core, routes: Routes) -> bool:
+    """One or-opt pass (relocate one customer inside its route); True if anything improved."""
+    improved = False
+    cst = c.cost
+    for r, seq in enumerate(routes):
+        m = len(seq)
+        if m < 3:
+            continue
+        path = np.asarray([0, *seq, 0])
+        nodes = path[1:-1]
+        gain = cst[path[:-2], nodes] + cst[nodes, path[2:]] - cst[path[:-2], path[2:]]
+        fr, to = path[:-1], path[1:]
+        add = cst[fr[None, :], nodes[:, None]] + cst[nodes[:, None], to[None, :]] - cst[fr, to][None, :]
+        delta = add - gain[:, None]
+        idx = np.arange(m)
+        delta[idx, idx] = _BIG
+        delta[idx, idx + 1] = _BIG
+        cand = np.argwhere(delta < 0)
+        if not len(cand):
+            continue
+        order = np.argsort(delta[cand[:, 0], cand[:, 1]], kind="stable")
+        for i, k in cand[order[:12]]:
+            trial = [*seq]
+            u = trial.pop(int(i))
+            trial.insert(int(k) if k < i else int(k) - 1, u)
+            if feasible(c, trial):
+                routes[r] = trial
+                improved = True
+                break
+    return improved
+
+
+def descend(c: Core, routes: Routes) -> Routes:
+    """Apply improving moves until none is left; returns the (modified) routes."""
+    while True:
+        lay = layout(c, routes)
+        moves = inter_moves(c, lay)
+        touched: set[int] = set()
+        applied = 0
+        for _, kind, a, b, r1, r2 in moves:
+            if r1 in touched or r2 in touched or (r1 < 0 and -1 in touched) or (r2 < 0 and -1 in touched):
+                continue
+            apply_move(routes, lay, kind, a, b)
+            touched.update((r1, r2))
+            applied += 1
+        if not applied and not _intra(c, routes):
+            return routes

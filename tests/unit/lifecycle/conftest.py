@@ -1,5 +1,0 @@
-"""Fixtures of the lifecycle tests (the helpers live in ``lifecycle_helpers``)."""
-
-from tests.unit.lifecycle.lifecycle_helpers import job
-
-__all__ = ["job"]
