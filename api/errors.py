@@ -75,7 +75,7 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     NotFound: (HTTP_404_NOT_FOUND, "not_found"),
     Conflict: (HTTP_409_CONFLICT, "conflict"),
     StateConflict: (HTTP_409_CONFLICT, "conflict"),
-    # evidence (issue 6)
+    # evidence
     ContentRejected: (422, "content_rejected"),
     EvidenceNotUploaded: (HTTP_409_CONFLICT, "not_uploaded"),
     EvidenceIncomplete: (HTTP_409_CONFLICT, "evidence_incomplete"),
@@ -88,18 +88,18 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     UploadTokenInvalid: (HTTP_403_FORBIDDEN, "upload_url_invalid"),
     UploadAlreadyUsed: (HTTP_409_CONFLICT, "upload_url_used"),
     ObjectStoreUnavailable: (503, "storage_unavailable"),
-    # field work (issue 5); ``extra`` adds state/allowed, blocked_by, index to the body
+    # field work; ``extra`` adds state/allowed, blocked_by, index to the body
     EventRejected: (HTTP_409_CONFLICT, "transition_not_allowed"),
     EventMismatch: (HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
     NotDispatchable: (HTTP_409_CONFLICT, "not_dispatchable"),
     InvalidPosition: (HTTP_400_BAD_REQUEST, "invalid_position"),
     UnknownDevice: (HTTP_400_BAD_REQUEST, "unknown_device"),
-    # route plans (issue 4); ``extra`` adds changed / status / reason to the body
+    # route plans; ``extra`` adds changed / status / reason to the body
     PlanStale: (HTTP_409_CONFLICT, "plan_stale"),
     PlanNotCommittable: (HTTP_409_CONFLICT, "plan_not_committable"),
     InsertionRefused: (HTTP_422_UNPROCESSABLE_ENTITY, "insertion_refused"),
     InvalidRoutingInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
-    # customer tracking page (issue 7): unknown and expired links look the same
+    # customer tracking page: unknown and expired links look the same
     UnknownTrackingLink: (HTTP_404_NOT_FOUND, "not_found"),
 }
 

@@ -2,7 +2,7 @@
 
     aftersales bench decisions [--outlets 10000] [--n 20000]
 
-Prints one JSON line per measurement. Targets (issue 2): ≤ 50 µs per in-process decision.
+Prints one JSON line per measurement. Targets: ≤ 50 µs per in-process decision.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Benchmark: evidence completes per second for 3 MB camera JPEGs (issue 6, R-NW-1).
+"""Benchmark: evidence completes per second for 3 MB camera JPEGs (R-NW-1).
 
 One "complete" = SHA-256 + size check + content verification (magic bytes and a real JPEG
 decode, draft mode) + EXIF + pHash + trust assessment — what ``POST /evidence/{id}/complete``

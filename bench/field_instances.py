@@ -1,4 +1,4 @@
-"""Realistic field-service planning instances (issue 4 benchmark 2), reproducible by seed.
+"""Realistic field-service planning instances, reproducible by seed.
 
 A plant in Yantai, ``outlets`` service outlets in Chinese cities, engineers at the plant and at
 the outlets with 2–4 skills each, tickets scattered around cities across China. Each ticket's

@@ -1,4 +1,4 @@
-"""Field-service scale benchmark (issue 4 benchmark 2): plan, validate, insert one urgent ticket.
+"""Field-service scale benchmark: plan, validate, insert one urgent ticket.
 
 Usage: ``aftersales bench field_plan [--tickets 1000] [--engineers 100] [--outlets 40]
 [--time-limit 60] [--seed 7]``. Runs the same worker function the API's process pool runs

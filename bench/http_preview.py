@@ -5,7 +5,7 @@
 Starts a real `aftersales serve` process (uvicorn, N workers) on a free loopback port against a
 benchmark database with N outlets in the embedded cluster, then loads it with `wrk` (Debian
 package `wrk`; installed on demand when we are root) using a different random site per request.
-Prints one JSON line. Target (issue 2, 2 cores): ≥ 2,000 previews/s at p99 ≤ 20 ms.
+Prints one JSON line. Target (2 cores): ≥ 2,000 previews/s at p99 ≤ 20 ms.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ benchmark database in the embedded cluster, registers technicians and OsmAnd dev
 then loads it with `wrk` (Debian package `wrk`): first batches of 100 positions with distinct
 fix times, then single OsmAnd query-string requests. The stored row count is read back from the
 database, so the figure is positions *stored*, not requests sent. Prints one JSON line per run.
-Target (issue 5, 2 cores): ≥ 20,000 positions/s batched, p99 ≤ 100 ms per batch.
+Target (2 cores): ≥ 20,000 positions/s batched, p99 ≤ 100 ms per batch.
 """
 
 from __future__ import annotations

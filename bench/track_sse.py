@@ -8,7 +8,7 @@ tracking link over HTTP, opens N concurrent ``GET /api/v1/track/{token}/events``
 asyncio sockets, at most 100 connecting at once), then posts one position per round and times
 until every stream has received the pushed ``track`` event. Prints one JSON line: p50/p99/max
 delivery latency over all (subscriber, round) pairs and how many deliveries were missed.
-Target (issue 7, 2 cores): p99 ≤ 1 s. Loopback only; stops by itself.
+Target (2 cores): p99 ≤ 1 s. Loopback only; stops by itself.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The customer tracking page (issue 7): links, the public JSON, its live stream and the page.
+"""The customer tracking page: links, the public JSON, its live stream and the page.
 
 ``/track/{token}`` (page) and ``/api/v1/track/{token}…`` (JSON, SSE, report) need no login: the
 token is the credential. An unknown or expired token is a 404 that says nothing else (R-TR-4).

@@ -1,4 +1,4 @@
-"""Evidence: upload URLs, complete, list, QA acceptance, soft delete, service report (issue 6).
+"""Evidence: upload URLs, complete, list, QA acceptance, soft delete, service report.
 
 ``ObjectTransferController`` serves the filesystem backend's one-time upload and short-lived
 download URLs; they carry their own signed token and sit under a public path (``api/auth.py``).

@@ -1,4 +1,4 @@
-"""Work orders (issue 5): assignment, single events, offline sync, QA return approval."""
+"""Work orders: assignment, single events, offline sync, QA return approval."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Route plans (issue 4): queue a solve, read it, commit it, insert an urgent ticket; absences."""
+"""Route plans: queue a solve, read it, commit it, insert an urgent ticket; absences."""
 
 from __future__ import annotations
 

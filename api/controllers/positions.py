@@ -1,4 +1,4 @@
-"""Live positions (issue 5): devices, our batch form, OsmAnd/Traccar and OwnTracks ingest, tracks.
+"""Live positions: devices, our batch form, OsmAnd/Traccar and OwnTracks ingest, tracks.
 
 The ingest endpoints under ``/track`` need no bearer token: the device's secret is in the URL
 (``ingest_url`` from ``POST /api/v1/devices``), or, for OwnTracks, the Basic-auth password.

@@ -1,4 +1,4 @@
-"""Wire shapes of the customer tracking links and page (issue 7)."""
+"""Wire shapes of the customer tracking links and page."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response shapes for evidence (issue 6; R-NW-1, R-NW-2)."""
+"""Request and response shapes for evidence (R-NW-1, R-NW-2)."""
 
 from __future__ import annotations
 

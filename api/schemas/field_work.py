@@ -1,4 +1,4 @@
-"""Request and response shapes for field work: work orders, sync, jobs, devices, positions."""
+"""Request and response shapes for field work: work orders, events, offline sync, the engineer's jobs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response shapes of route plans (issue 4)."""
+"""Request and response shapes of route plans."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Request and response shapes for field work: work orders, sync, jobs, devices, positions."""
+"""Request and response shapes for positions: devices, batches, stock-client ingest, tracks."""
 
 from __future__ import annotations
 

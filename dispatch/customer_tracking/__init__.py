@@ -1,1 +1,1 @@
-"""The customer tracking page (issue 7): links bound to one ticket and what a link may show."""
+"""The customer tracking page: links bound to one ticket and what a link may show."""

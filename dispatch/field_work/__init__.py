@@ -1,4 +1,4 @@
-"""The work-order lifecycle as pure data and functions (issue 5; R-DI-6, R-OS-1…6, R-NW-2, R-FU-3).
+"""The work-order lifecycle as pure data and functions (R-DI-6, R-OS-1…6, R-NW-2, R-FU-3).
 
 No database and no HTTP here: the service loads a ``WorkOrderSnapshot``, calls ``apply`` (or
 ``classify`` for offline sync) and saves what comes back; the API maps a ``Rejection`` to a

@@ -33,7 +33,7 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One event as the client sent it (issue 5 ``POST /api/v1/sync``).
+    """One event as the client sent it (``POST /api/v1/sync``).
 
     ``id`` is the client-generated idempotency key; ``device_time`` the phone's clock
     (``at`` on the wire); ``position`` where it happened, already validated to WGS-84 by
@@ -132,7 +132,7 @@ class Transition:
 
 
 class RejectionCode(StrEnum):
-    """Why an event was refused. ``NOT_ALLOWED`` is the 409 of issue 5."""
+    """Why an event was refused. ``NOT_ALLOWED`` answers 409 with ``state`` and ``allowed``."""
 
     NOT_ALLOWED = "not_allowed"  # no such transition from the current state
     FORBIDDEN = "forbidden"  # this role may not send this event

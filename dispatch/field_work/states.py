@@ -11,7 +11,7 @@ from enum import StrEnum
 
 
 class WorkOrderState(StrEnum):
-    """Where a work order stands (issue 5 "Contract"; R-OS-1…5, R-FU-3)."""
+    """Where a work order stands (R-OS-1…5, R-FU-3)."""
 
     ASSIGNED = "assigned"
     ACCEPTED = "accepted"

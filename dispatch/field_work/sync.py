@@ -1,7 +1,7 @@
 """Offline sync, the pure part: what to answer for one event of a ``POST /api/v1/sync`` batch.
 
 The app queues events offline, each with a client-generated UUID, and replays them later,
-possibly more than once. ``classify`` decides per event (issue 5 "Offline-first sync"):
+possibly more than once. ``classify`` decides per event:
 
 - the id was seen with the same content → ``duplicate``, answering the original result;
 - the id was seen with different content → ``mismatch`` (the API answers 422);

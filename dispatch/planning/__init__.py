@@ -1,4 +1,4 @@
-"""Planning service around the routing core (issue 4): database state → routing ``Problem`` →
+"""Planning service around the routing core: database state → routing ``Problem`` →
 solve in a worker process → validated plan → commit to work orders.
 
 Pure parts: ``catalog`` (service durations, skills, priorities, working day), ``snapshot`` (the

@@ -136,7 +136,7 @@ class PlanService:
     async def reoptimize(self, caller: Principal, plan: Plan) -> Queued:
         """Queue a fresh plan of ``plan``'s scope, seeded with its committed routes.
 
-        Called after an urgent insertion (issue 4: insert within a second, then re-optimise in
+        Called after an urgent insertion (insert within a second, then re-optimise in
         the background). En-route visits stay with their engineers and started ones are not
         plannable (``dispatch/planning/load.py``); the dispatcher commits the result, which is
         refused if anything changed meanwhile.

@@ -1,4 +1,4 @@
-"""Positions from real tracking clients, parsed and judged, as pure functions (issue 5).
+"""Positions from real tracking clients, parsed and judged, as pure functions.
 
 Parsers (``parse_osmand_query``, ``parse_osmand_json``, ``parse_owntracks``, ``parse_batch``)
 turn a request into ``PositionFix`` values or raise ``InvalidPosition(field, message)``;

@@ -1,4 +1,4 @@
-"""Our own batch form, ``POST /api/v1/positions`` (issue 5 "Live positions").
+"""Our own batch form, ``POST /api/v1/positions``.
 
 Each item: ``{device_id | technician_id, lon, lat, crs?, fix_time, accuracy_m?, speed_mps?,
 heading?, altitude_m?, battery?}`` with ``crs`` any datum ``geo.coordinates`` accepts

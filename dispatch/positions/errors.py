@@ -2,7 +2,7 @@
 
 ``InvalidPosition`` names the offending ``field`` (``"lat"``, ``"location.coords.latitude"``,
 ``"positions[3].fix_time"``) and, inside a batch, the ``index`` of the bad item, so the API
-can answer "400 with the index of the bad item" (issue 5, "Bad input and safety").
+can answer "400 with the index of the bad item".
 """
 
 from __future__ import annotations

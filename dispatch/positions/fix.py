@@ -20,7 +20,7 @@ from geo.coordinates import LonLat, parse_lonlat
 from geo.errors import InvalidCoordinate, UnknownDatum
 
 MAX_FUTURE = timedelta(days=1)
-"""A fix time further ahead of the server clock than this is refused (issue 5)."""
+"""A fix time further ahead of the server clock than this is refused."""
 
 EARLIEST_FIX = datetime(2000, 1, 1, tzinfo=UTC)
 """Earlier fix times are a device without a clock (epoch 0), not a position."""

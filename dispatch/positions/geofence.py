@@ -1,4 +1,4 @@
-"""Geofence arrival (issue 5 "Live positions"; the SLA arrival time of R-DI-2).
+"""Geofence arrival (the SLA arrival time of R-DI-2).
 
 A position within ``radius_m`` of the site, measured on the WGS-84 ellipsoid, while the job
 is ``en_route`` marks arrival unless the engineer already did. This module only answers

@@ -1,4 +1,4 @@
-"""Plausibility flags for positions (issue 5 "Live positions").
+"""Plausibility flags for positions.
 
 An implausible fix is *kept* (it is evidence of what the device reported) but flagged, and a
 flagged fix is not used for ETA (R-DI-9: the customer is told a believable arrival time) nor

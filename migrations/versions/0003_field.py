@@ -163,7 +163,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_devices_technician_id"), "devices", ["technician_id"])
 
     # No geometry column and no foreign keys here on purpose: the track is read by technician
-    # and time, and ingest speed matters (issue 5 bench). Spatial questions use latest_positions.
+    # and time, and ingest speed matters (bench). Spatial questions use latest_positions.
     op.create_table(
         "positions",
         sa.Column("device_id", sa.Uuid(), nullable=False),

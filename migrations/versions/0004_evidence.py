@@ -1,4 +1,4 @@
-"""evidence: photos and documents in object storage with their trust assessment (issue 6)
+"""evidence: photos and documents in object storage with their trust assessment
 
 Revision ID: 0004_evidence
 Revises: 0001

@@ -1,4 +1,4 @@
-"""route plans and technician absences (issue 4)
+"""route plans and technician absences
 
 Revision ID: 0006_plans
 Revises: 0003_field

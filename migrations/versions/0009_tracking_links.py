@@ -1,4 +1,4 @@
-"""customer tracking links (issue 7): token hash → ticket
+"""customer tracking links: token hash → ticket
 
 Revision ID: 0009_tracking_links
 Revises: 0008_merge

@@ -1,4 +1,4 @@
-"""Customer tracking links (issue 7): an unguessable token bound to one ticket; only its hash is kept."""
+"""Customer tracking links: an unguessable token bound to one ticket; only its hash is kept."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Field work (issue 5): work orders, their event log, tracking devices and positions.
-
-``positions`` is partitioned by month of ``fix_time`` (PostgreSQL declarative partitioning;
-partitions are made by the ``ensure_positions_partition`` SQL function, see migration 0003).
-Its primary key ``(device_id, fix_time)`` is the deduplication rule of issue 5.
-"""
+"""Field work: work orders and their event log (the lifecycle of R-OS-1…6)."""
 
 from __future__ import annotations
 

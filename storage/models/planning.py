@@ -1,4 +1,4 @@
-"""Route plans (issue 4) and engineers' absences that plans must respect."""
+"""Route plans and engineers' absences that plans must respect."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Field work (issue 5): work orders, their event log, tracking devices and positions.
+"""Positions: tracking devices, the fixes they send and each device's latest fix.
 
 ``positions`` is partitioned by month of ``fix_time`` (PostgreSQL declarative partitioning;
 partitions are made by the ``ensure_positions_partition`` SQL function, see migration 0003).
-Its primary key ``(device_id, fix_time)`` is the deduplication rule of issue 5.
+Its primary key ``(device_id, fix_time)`` is the deduplication rule: a client that retries stores one row.
 """
 
 from __future__ import annotations

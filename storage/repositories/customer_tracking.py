@@ -1,4 +1,4 @@
-"""Reads and writes behind the customer tracking page (issue 7): links, and the facts a page shows."""
+"""Reads and writes behind the customer tracking page: links, and the facts a page shows."""
 
 from __future__ import annotations
 

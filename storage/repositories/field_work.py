@@ -1,4 +1,4 @@
-"""Work orders and their event log (issue 5)."""
+"""Work orders and their event log."""
 
 from __future__ import annotations
 

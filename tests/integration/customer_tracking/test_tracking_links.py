@@ -1,4 +1,4 @@
-"""The customer tracking link (issue 7) through the API: R-TR-1 issue, R-TR-2 privacy, R-TR-3 ETA,
+"""The customer tracking link through the API: R-TR-1 issue, R-TR-2 privacy, R-TR-3 ETA,
 R-TR-4 expiry. The rule IDs are those of docs/tracking-page.md."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The API on both object store backends (issue 6): filesystem under ``home`` and S3 on loopback.
+"""The API on both object store backends: filesystem under ``home`` and S3 on loopback.
 
 ``evidence_client`` is parametrised: every test using it runs once per backend. The S3 server
 is moto's, started once per session (or a real MinIO: see ``tests/integration/s3server.py``).

@@ -1,4 +1,4 @@
-"""Route plans through the API: plan → poll → routes with GeoJSON → commit → work orders (issue 4)."""
+"""Route plans through the API: plan → poll → routes with GeoJSON → commit → work orders."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Urgent insertion into the committed plan, a sick engineer, and bad input (issue 4)."""
+"""Urgent insertion into the committed plan, a sick engineer, and bad input."""
 
 from __future__ import annotations
 

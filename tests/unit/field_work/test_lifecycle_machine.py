@@ -1,4 +1,4 @@
-"""The work-order state machine: main path, guards, side paths, permissions (issue 5)."""
+"""The work-order state machine: main path, guards, side paths, permissions."""
 
 from __future__ import annotations
 

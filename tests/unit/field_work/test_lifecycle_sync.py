@@ -1,4 +1,4 @@
-"""Offline sync classification: applied, duplicate, mismatch, conflict, rejected (issue 5)."""
+"""Offline sync classification: applied, duplicate, mismatch, conflict, rejected."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Snapshot → routing problem: shifts, breaks, absences, teams, late deadlines (issue 4)."""
+"""Snapshot → routing problem: shifts, breaks, absences, teams, late deadlines."""
 
 from __future__ import annotations
 

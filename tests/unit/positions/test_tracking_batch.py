@@ -1,4 +1,4 @@
-"""Our own batch form, ``POST /api/v1/positions`` (issue 5 "Live positions", "Bad input")."""
+"""Our own batch form, ``POST /api/v1/positions``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Traccar Client / OsmAnd protocol: query-string and JSON forms (issue 5 "Live positions")."""
+"""Traccar Client / OsmAnd protocol: query-string and JSON forms."""
 
 from __future__ import annotations
 

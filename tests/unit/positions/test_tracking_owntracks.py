@@ -1,4 +1,4 @@
-"""OwnTracks HTTP mode: location messages, other types and empty bodies (issue 5)."""
+"""OwnTracks HTTP mode: location messages, other types and empty bodies."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plausibility flags and geofence arrival (issue 5 "Live positions"; R-DI-2, R-DI-9)."""
+"""Plausibility flags and geofence arrival (R-DI-2, R-DI-9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Urgent insertion into a committed plan and re-planning around a sick engineer (issue 4)."""
+"""Urgent insertion into a committed plan and re-planning around a sick engineer."""
 
 from __future__ import annotations
 

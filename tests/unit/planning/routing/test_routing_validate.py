@@ -1,4 +1,4 @@
-"""The independent validator catches deliberately broken plans (issue 4: never publish one)."""
+"""The independent validator catches deliberately broken plans (never publish one)."""
 
 from __future__ import annotations
 
