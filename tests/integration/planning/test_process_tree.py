@@ -71,15 +71,16 @@ def _busy_solver(base_url: str, office: dict[str, str]) -> None:
     plant = post("/api/v1/plants", {"name": "Yantai", "location": YANTAI, "policy": "vehicle-500km"})
     for name in ("Wang", "Li"):
         home = site_at(5, azimuth=90)
-        post("/api/v1/technicians", {"name": name, "plant_id": plant["id"], "skills": ["hydraulic"], "home": home})
+        post(
+            "/api/v1/technicians",
+            {"name": name, "plant_id": plant["id"], "skills": ["hydraulic"], "home": home},
+        )
     for km in (40, 60, 80, 100, 120, 140):
         post("/api/v1/tickets", call(str(plant["id"]), site_at(km, azimuth=200 + km)))
     post("/api/v1/plans", {"scope": {"plant_id": plant["id"]}, "time_limit_s": 60})
 
 
-def test_kill_9_of_serve_leaves_no_process_behind(
-    module_database: str, tmp_path: Path, auth: Auth
-) -> None:
+def test_kill_9_of_serve_leaves_no_process_behind(module_database: str, tmp_path: Path, auth: Auth) -> None:
     with serve(module_database, tmp_path / "home") as served:
         _busy_solver(served.base_url, auth("dispatcher"))
         deadline = time.monotonic() + 20
