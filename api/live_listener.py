@@ -26,7 +26,7 @@ from api.outage import database_up
 RESYNC = b'{"resync":true}'
 """Put on every subscribed channel after a reconnect: "read the journal, you may have missed some"."""
 BACKOFF_FIRST_S = 0.2
-BACKOFF_MAX_S = 5.0
+BACKOFF_MAX_S = 2.0
 PING_EVERY_S = 5.0
 """A connection that neither reports its end nor answers ``SELECT 1`` within this is replaced."""
 PING_TIMEOUT_S = 2.0
@@ -45,7 +45,8 @@ def asyncpg_dsn(database_url: str) -> str:
 
 
 def backoff(attempt: int) -> float:
-    """Seconds to wait before reconnect attempt ``attempt`` (0, 1, …): 0.2, 0.4, … capped at 5."""
+    """Seconds to wait before reconnect attempt ``attempt`` (0, 1, …): 0.2, 0.4, … capped at 2
+    (a stream is back at most 2 s after the database)."""
     return float(min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(attempt, 16)))
 
 

@@ -77,9 +77,8 @@ class _Inbox:
     lagging: bool = False
 
     def put(self, payload: bytes) -> None:
-        if payload == RESYNC:
+        if payload == RESYNC:  # queued too: it wakes the loop, which then reads the journal
             self.lagging = True
-            return
         try:
             self.queue.put_nowait(payload)
         except asyncio.QueueFull:  # a stuck client loses notifications, not memory: catch up later
@@ -133,6 +132,8 @@ async def live_stream(
                     payload = await asyncio.wait_for(inbox.queue.get(), KEEPALIVE_S)
                 except TimeoutError:
                     yield ServerSentEventMessage(comment="keepalive")
+                    continue
+                if payload == RESYNC:
                     continue
                 events = [parse_notification(payload)]
             for event in events:

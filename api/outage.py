@@ -53,13 +53,30 @@ def _raised_by_driver(error: BaseException) -> bool:
     return any(f"{os.sep}{name}{os.sep}" in frame.filename for frame in frames for name in DRIVER_MODULES)
 
 
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error, what it wraps (``orig``) and its causes, outermost first (cycles cut)."""
+    chain: list[BaseException] = []
+    todo: list[BaseException | None] = [error]
+    while todo and len(chain) < 20:
+        current = todo.pop(0)
+        if current is None or any(current is seen for seen in chain):
+            continue
+        chain.append(current)
+        todo += [getattr(current, "orig", None), current.__cause__, current.__context__]
+    return chain
+
+
 def is_outage(error: BaseException) -> bool:
-    """A connection-level database failure (also when SQLAlchemy wraps it as a ``DBAPIError``)."""
-    if isinstance(error, OUTAGE_ERRORS):
-        return True
-    if isinstance(error, sa.DBAPIError):
-        return bool(error.connection_invalidated) or isinstance(error.orig, OUTAGE_ERRORS)
-    return isinstance(error, OSError) and _raised_by_driver(error)
+    """A connection-level database failure, however wrapped (SQLAlchemy's ``DBAPIError`` around
+    the driver's adapted error around asyncpg's ``CannotConnectNowError``, say)."""
+    for found in _causes(error):
+        if isinstance(found, OUTAGE_ERRORS):
+            return True
+        if isinstance(found, sa.DBAPIError) and found.connection_invalidated:
+            return True
+        if isinstance(found, OSError) and _raised_by_driver(found):
+            return True
+    return False
 
 
 def unavailable_body(detail: str) -> dict[str, Any]:
