@@ -101,10 +101,13 @@ def database_url(settings: Settings) -> str:
 
 
 def engine_config(pool_size: int) -> EngineConfig:
-    """A pool of ``pool_size`` connections; 0 opens one per session (tests, pgbouncer setups)."""
+    """A pool of ``pool_size`` connections; 0 opens one per session (tests, pgbouncer setups).
+
+    ``hide_parameters``: SQL errors never carry bound values (customers' names, phones) into logs.
+    ``pool_pre_ping``: a pooled connection that died with a database restart is replaced, not used."""
     if pool_size == 0:
-        return EngineConfig(poolclass=NullPool)
-    return EngineConfig(pool_size=pool_size, max_overflow=pool_size)
+        return EngineConfig(poolclass=NullPool, hide_parameters=True)
+    return EngineConfig(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True)
 
 
 def object_store(settings: Settings) -> ObjectStore:

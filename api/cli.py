@@ -9,10 +9,15 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from api.settings import Settings
 from dispatch.access.principal import Role
 from dispatch.tickets.policy import PolicyRegistry
+
+GRACEFUL_TIMEOUT_S = 10.0
+"""On SIGTERM uvicorn stops accepting, lets in-flight requests finish this long, then closes the
+rest (live streams never finish by themselves; their clients reconnect to another process)."""
 
 
 def _database(settings: Settings) -> str:
@@ -53,31 +58,34 @@ def cmd_demo(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve until SIGTERM/SIGINT; in-flight requests get ``--graceful-timeout`` seconds to finish.
+
+    Never prints a token: a token is a credential, and this output ends up in terminals' scroll-back
+    and service logs. It says how to get one instead."""
     import uvicorn
+
+    from api.access_log import uvicorn_log_config
 
     url = _database(settings)
     if args.demo:
         cmd_demo(settings, args)
-    token = _token(settings, Role.DISPATCHER)
     print(f"aftersales on http://{args.host}:{args.port}  (OpenAPI: /schema)")
-    print(f"dispatcher token for trying it out:\n  {token}", flush=True)
+    print("a token for trying it out: aftersales token --role dispatcher", flush=True)
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "log_config": uvicorn_log_config(),
+        "timeout_graceful_shutdown": args.graceful_timeout,
+    }
     if args.workers > 1:
         os.environ["AFTERSALES_DATABASE_URL"] = url
         os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
-        uvicorn.run(
-            "api.app:app_from_env",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_level=args.log_level,
-        )
+        uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
         return 0
     from api.app import create_app
 
-    uvicorn.run(
-        create_app(settings.with_database(url)), host=args.host, port=args.port, log_level=args.log_level
-    )
+    uvicorn.run(create_app(settings.with_database(url)), **common)
     return 0
 
 
@@ -203,6 +211,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve.add_argument(
+        "--graceful-timeout",
+        type=float,
+        default=GRACEFUL_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"on SIGTERM, let in-flight requests finish this long, then close (default {GRACEFUL_TIMEOUT_S:g})",
     )
     serve.set_defaults(run=cmd_serve)
 

@@ -22,6 +22,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from api.outage import is_outage, outage_handlers
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
@@ -113,6 +114,8 @@ async def log_unexpected(error: Exception, scope: Any) -> None:
         return
     if any(kind in STATUS_BY_ERROR for kind in type(error).__mro__):
         return
+    if is_outage(error):  # a 503 (api.outage), logged there as one line
+        return
     logger.error("unexpected error on %s", scope.get("path"), exc_info=error)
 
 
@@ -176,4 +179,5 @@ def exception_handlers() -> ExceptionHandlersMap:
     handlers: ExceptionHandlersMap = {kind: _domain_error for kind in STATUS_BY_ERROR}
     handlers[ValidationException] = _validation_error
     handlers[HTTPException] = _http_error
+    handlers.update(outage_handlers())  # database outages: 503 + Retry-After (api/outage.py)
     return handlers

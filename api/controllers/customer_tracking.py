@@ -9,14 +9,12 @@ segments or a fixed word); tokens are one segment of random characters, so route
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import anyio
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
@@ -27,17 +25,19 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
-from api.controllers.live import KEEPALIVE_S, RETRY_MS, parse_last_event_id
+from api.controllers.live import parse_last_event_id
+from api.live_stream import Delivery, live_stream
 from api.schemas.customer_tracking import TrackingLinkIn, TrackingLinkOut, TrackOut
 from dispatch.access.principal import Principal, Role
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
+from dispatch.customer_tracking.live import concerns
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceService
-from dispatch.live.service import CHANNEL, LiveMessage, from_row, parse_notification
+from dispatch.live.journal import Journal
+from dispatch.live.service import LiveMessage
 from geo.traveltime import GeodesicTravelModel
 from storage.repositories.customer_tracking import TrackingLinkRepository
-from storage.repositories.live import LiveEventRepository
 
 MODEL = GeodesicTravelModel()
 GONE_PAGE = (
@@ -99,70 +99,45 @@ def view_cache(state: State) -> ViewCache:
     return cache
 
 
-def concerns(event: LiveMessage, current: ResolvedLink) -> bool:
-    """Does this change touch the page: its ticket, its work orders, its engineer's position/jobs."""
-    ticket, technician = str(current.ticket_id), current.view.technician_id
-    if event.topic == "tickets":
-        return str(event.subject) == ticket
-    if event.topic == "work_orders":
-        return event.data.get("ticket_id") == ticket or (
-            technician is not None and event.data.get("technician_id") == str(technician)
-        )
-    return event.topic == "positions" and technician is not None and event.subject == technician
+@dataclass
+class TrackFollower:
+    """The tracking page's stream: the page's JSON again whenever a change that concerns it
+    (``dispatch.customer_tracking.live.concerns``) changes what it shows (R-TR-2, R-TR-5)."""
 
+    cache: ViewCache
+    token: str
+    current: ResolvedLink
+    sent: str
+    hello: str = "aftersales track"
 
-async def _changed_since(engine: AsyncEngine, current: ResolvedLink, last_id: int) -> int | None:
-    """The newest journalled change after ``last_id`` that concerns the page (None: up to date)."""
-    async with AsyncSession(engine) as session:
-        rows = await LiveEventRepository(session).after(last_id, 1000)
-    found = [m.id for m in (from_row(r) for r in rows) if concerns(m, current)]
-    return max(found) if found else None
-
-
-async def _stream(
-    channels: ChannelsPlugin, cache: ViewCache, token: str, first: ResolvedLink, last_id: int | None
-) -> AsyncGenerator[ServerSentEventMessage, None]:
-    queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
-    subscriber = await channels.subscribe([CHANNEL])  # before reading anything: no gap
-
-    async def pump() -> None:
-        async for payload in subscriber.iter_events():
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(payload)
-
-    pumping = asyncio.create_task(pump())
-    try:
-        current, sent = first, encode(first, token)
-        yield ServerSentEventMessage(comment="aftersales track", retry=RETRY_MS, event="hello", data="{}")
-        async with AsyncSession(cache.engine) as session:
-            head = await LiveEventRepository(session).last_id()
+    async def opening(
+        self, journal: Journal, last_id: int | None
+    ) -> tuple[list[ServerSentEventMessage], int]:
+        """A fresh page gets the snapshot; a reconnect gets it only if something concerning
+        happened after its ``Last-Event-ID``."""
+        head = await journal.head()
         if last_id is None:
-            yield ServerSentEventMessage(data=sent, event="track", id=head)
-        else:
-            newer = await _changed_since(cache.engine, current, last_id)
-            if newer is not None:
-                yield ServerSentEventMessage(data=sent, event="track", id=newer)
-        while True:
-            try:
-                payload = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
-            except TimeoutError:
-                yield ServerSentEventMessage(comment="keepalive")
-                continue
-            event = parse_notification(payload)
-            if event.id <= head or not concerns(event, current):
-                continue
-            fresh = await cache.view(token, event.id)
-            if fresh is None:  # expired while watched: say so once and stop
-                yield ServerSentEventMessage(data='{"state":"expired"}', event="gone", id=event.id)
-                return
-            current, text = fresh, encode(fresh, token)
-            if text != sent:
-                sent = text
-                yield ServerSentEventMessage(data=text, event="track", id=event.id)
-    finally:
-        pumping.cancel()
-        with anyio.CancelScope(shield=True):
-            await channels.unsubscribe(subscriber)
+            return [self._snapshot(head)], head
+        found = [m.id for m in await journal.after(last_id) if self.wants(m)]
+        return ([self._snapshot(max(found))] if found else []), head
+
+    def _snapshot(self, event_id: int) -> ServerSentEventMessage:
+        return ServerSentEventMessage(data=self.sent, event="track", id=event_id)
+
+    def wants(self, event: LiveMessage) -> bool:
+        return concerns(event, self.current)
+
+    async def deliver(self, event: LiveMessage) -> Delivery:
+        fresh = await self.cache.view(self.token, event.id)
+        if fresh is None:  # expired while watched: say so once and stop
+            return Delivery(
+                [ServerSentEventMessage(data='{"state":"expired"}', event="gone", id=event.id)], False
+            )
+        self.current, text = fresh, encode(fresh, self.token)
+        if text == self.sent:
+            return Delivery()
+        self.sent = text
+        return Delivery([self._snapshot(event.id)])
 
 
 class TicketTrackingLinkController(Controller):
@@ -205,8 +180,9 @@ class TrackController(Controller):
         cache = view_cache(state)
         async with AsyncSession(cache.engine) as session:  # short: no connection held while streaming
             first = await service(session, state).resolve(token, now())
+        follower = TrackFollower(cache, token, first, encode(first, token))
         return ServerSentEvent(
-            _stream(channels, cache, token, first, resume_from),
+            live_stream(channels, Journal(cache.engine), follower, resume_from),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 

@@ -1,54 +1,33 @@
 """The live event stream (Server-Sent Events) fed by PostgreSQL LISTEN/NOTIFY through channels.
 
-Each API process holds one LISTEN connection (Litestar channels, asyncpg backend) and fans the
-triggers' notifications out to its SSE clients, so any number of processes serve the same events.
+Each API process holds one LISTEN connection (``api.live_listener``: reconnected after a database
+restart) and fans the triggers' notifications out to its SSE clients through the one stream loop
+(``api.live_stream``), so any number of processes serve the same events.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from litestar import Controller, Request, get
 from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from api.live_listener import reconnecting_channels
+from api.live_stream import Delivery, live_stream
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, NotPermitted
-from dispatch.live.service import (
-    CHANNEL,
-    LiveFeed,
-    LiveMessage,
-    can_subscribe,
-    parse_notification,
-    parse_topics,
-    wanted,
-)
-from storage.repositories.live import LiveEventRepository
-
-KEEPALIVE_S = 15.0
-RETRY_MS = 2000
+from dispatch.live.journal import Journal
+from dispatch.live.service import CHANNEL, LiveMessage, can_subscribe, parse_topics, wanted
 
 
 def channels_plugin(database_url: str) -> ChannelsPlugin:
-    """One LISTEN connection per process on :data:`CHANNEL` (asyncpg wants a plain DSN)."""
-    dsn = database_url
-    for driver in ("postgresql+asyncpg://", "postgresql+psycopg://", "postgresql+psycopg2://"):
-        dsn = dsn.replace(driver, "postgresql://", 1)
-    return ChannelsPlugin(
-        backend=AsyncPgChannelsBackend(dsn=dsn),
-        channels=[CHANNEL],
-        subscriber_max_backlog=1000,
-        subscriber_backlog_strategy="dropleft",
-    )
+    """One LISTEN connection per process on :data:`CHANNEL`, reconnected after outages."""
+    return reconnecting_channels(database_url, [CHANNEL])
 
 
 def parse_last_event_id(header: str | None, query: str | None) -> int | None:
@@ -64,60 +43,33 @@ def parse_last_event_id(header: str | None, query: str | None) -> int | None:
     return value
 
 
-async def _backlog(
-    engine: AsyncEngine, caller: Principal, last_id: int | None, topics: frozenset[str] | None
-) -> tuple[list[LiveMessage], int]:
-    """Journalled events after ``last_id`` (a short session: no connection held while streaming)."""
-    async with AsyncSession(engine) as session:
-        feed = LiveFeed(LiveEventRepository(session))
-        if last_id is None:
-            return [], await feed.head()
-        backlog = await feed.resume(caller, last_id, topics)
-        return backlog, max([last_id, *(m.id for m in backlog)])
-
-
 def _message(event: LiveMessage) -> ServerSentEventMessage:
     return ServerSentEventMessage(data=event.to_json(), event=event.topic, id=event.id)
 
 
-async def _stream(
-    channels: ChannelsPlugin,
-    engine: AsyncEngine,
-    caller: Principal,
-    last_id: int | None,
-    topics: frozenset[str] | None,
-) -> AsyncGenerator[ServerSentEventMessage, None]:
-    queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
-    subscriber = await channels.subscribe([CHANNEL])  # before reading the journal: no gap
+@dataclass(frozen=True, slots=True)
+class ConsoleFollower:
+    """The console's stream: every change the caller may see (``wanted``), as it is journalled."""
 
-    async def pump() -> None:
-        async for payload in subscriber.iter_events():  # ends when unsubscribed
-            with contextlib.suppress(asyncio.QueueFull):  # a stuck client loses events, not memory
-                queue.put_nowait(payload)
+    caller: Principal
+    topics: frozenset[str] | None
+    hello: str = "aftersales live"
 
-    pumping = asyncio.create_task(pump())
-    try:
-        backlog, seen = await _backlog(engine, caller, last_id, topics)
-        yield ServerSentEventMessage(comment="aftersales live", retry=RETRY_MS, event="hello", data="{}")
-        for event in backlog:
-            yield _message(event)
-        while True:
-            try:
-                payload = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
-            except TimeoutError:
-                yield ServerSentEventMessage(comment="keepalive")
-                continue
-            event = parse_notification(payload)
-            if event.id <= seen or not wanted(event, caller, topics):
-                continue
-            seen = event.id
-            yield _message(event)
-    finally:
-        pumping.cancel()
-        # Shielded: a disconnect cancels this generator, and an UNLISTEN cut short would leave the
-        # backend believing it still listens (no more events for this process).
-        with anyio.CancelScope(shield=True):
-            await channels.unsubscribe(subscriber)
+    async def opening(
+        self, journal: Journal, last_id: int | None
+    ) -> tuple[list[ServerSentEventMessage], int]:
+        """A fresh client starts at the head; ``Last-Event-ID`` replays what it missed."""
+        if last_id is None:
+            return [], await journal.head()
+        rows = await journal.after(last_id)
+        backlog = [_message(m) for m in rows if self.wants(m)]
+        return backlog, max([last_id, *(m.id for m in rows)])
+
+    def wants(self, event: LiveMessage) -> bool:
+        return wanted(event, self.caller, self.topics)
+
+    async def deliver(self, event: LiveMessage) -> Delivery:
+        return Delivery([_message(event)])
 
 
 class EventController(Controller):
@@ -144,8 +96,8 @@ class EventController(Controller):
         except ValueError as error:
             raise InvalidInput("topics", str(error)) from None
         resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-        engine: AsyncEngine = state.db_config.get_engine()
+        journal = Journal(state.db_config.get_engine())
         return ServerSentEvent(
-            _stream(channels, engine, caller, resume_from, wanted_topics),
+            live_stream(channels, journal, ConsoleFollower(caller, wanted_topics), resume_from),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

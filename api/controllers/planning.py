@@ -30,6 +30,7 @@ from api.schemas.planning import (
     UnavailableOut,
 )
 from dispatch.access.principal import Principal
+from dispatch.planning.lifeline import die_with_parent
 from dispatch.planning.runner import PlanRunner
 from dispatch.planning.service import PlanRequest, PlanService
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
@@ -47,8 +48,11 @@ async def plan_workers(app: Litestar) -> AsyncIterator[None]:
     ``forkserver``: workers fork from a clean server process that preloaded the solver, never
     from this threaded, connection-holding process."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["dispatch.planning.worker"])
-    pool = ProcessPoolExecutor(max_workers=PLAN_WORKERS, mp_context=context)
+    # lifeline first: the forkserver, and then each worker, die with this process (even on kill -9)
+    context.set_forkserver_preload(["dispatch.planning.lifeline", "dispatch.planning.worker"])
+    pool = ProcessPoolExecutor(
+        max_workers=PLAN_WORKERS, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     sessions = async_sessionmaker(app.state.db_config.get_engine(), expire_on_commit=False)
     runner = PlanRunner(pool, sessions)
     app.state.plan_runner = runner

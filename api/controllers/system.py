@@ -5,24 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Response, get
+from litestar.channels import ChannelsPlugin
+from litestar.datastructures import State
 from litestar.di import NamedDependency
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.openapi.datastructures import ResponseSpec
 
+from api.live_listener import health_checks
+from api.outage import RETRY_AFTER_S
 from dispatch.access.principal import READERS, Principal
 from dispatch.tickets.policy import PolicyRegistry
 
 
 class HealthOut(msgspec.Struct):
     status: str
+    """``ok``, or ``degraded`` (answered with 503 + ``Retry-After``) when a dependency is down."""
     database: str
+    """``ok`` or ``down`` (kept from the first version of this answer)."""
+    checks: dict[str, str]
+    """Each dependency: ``up`` or ``down`` (``database``, ``live_listener``: the LISTEN connection)."""
 
 
-@get("/health", summary="Liveness and database reachability (no login)", tags=["system"])
-async def health(db_session: NamedDependency[AsyncSession]) -> HealthOut:
-    await db_session.execute(text("SELECT 1"))
-    return HealthOut(status="ok", database="ok")
+@get(
+    "/health",
+    summary="Liveness and dependencies: 200 when all are up, 503 naming the one that is down",
+    tags=["system"],
+    responses={503: ResponseSpec(HealthOut, description="A dependency is down; retry after Retry-After")},
+)
+async def health(state: State, channels: NamedDependency[ChannelsPlugin]) -> Response[HealthOut]:
+    checks = await health_checks(state.db_config.get_engine(), channels)
+    up = all(value == "up" for value in checks.values())
+    body = HealthOut(
+        status="ok" if up else "degraded",
+        database="ok" if checks["database"] == "up" else "down",
+        checks=checks,
+    )
+    headers = {} if up else {"Retry-After": str(RETRY_AFTER_S)}
+    return Response(body, status_code=200 if up else 503, headers=headers)
 
 
 class PolicyController(Controller):

@@ -16,7 +16,6 @@ from typing import Any
 
 from dispatch.access.principal import Principal, Role
 from storage.models.live import LiveEvent
-from storage.repositories.live import LiveEventRepository
 
 CHANNEL = "aftersales_live"
 """The PostgreSQL NOTIFY channel the triggers publish on (same string in ``0005_live``)."""
@@ -95,23 +94,6 @@ def parse_topics(text: str | None) -> frozenset[str] | None:
 
 def wanted(message: LiveMessage, principal: Principal, topics: frozenset[str] | None) -> bool:
     return (topics is None or message.topic in topics) and visible_to(message, principal)
-
-
-class LiveFeed:
-    """Replays the journal after a client's ``Last-Event-ID``; streaming itself is the API's job."""
-
-    def __init__(self, events: LiveEventRepository) -> None:
-        self.events = events
-
-    async def resume(
-        self, principal: Principal, last_id: int, topics: frozenset[str] | None
-    ) -> list[LiveMessage]:
-        rows = await self.events.after(last_id, RESUME_LIMIT)
-        return [m for m in (from_row(row) for row in rows) if wanted(m, principal, topics)]
-
-    async def head(self) -> int:
-        """The newest journal id: a fresh client starts here (nothing older is replayed)."""
-        return await self.events.last_id()
 
 
 class DeadlineRisk(StrEnum):

@@ -40,7 +40,9 @@ class Served:
 
 
 @contextmanager
-def serve(database_url: str, home: Path, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
+def serve(
+    database_url: str, home: Path, extra_env: dict[str, str] | None = None, log_level: str = "warning"
+) -> Iterator[Served]:
     """``aftersales serve --port P`` with ``AFTERSALES_DATABASE_URL`` = the test's database."""
     port = free_port()
     home.mkdir(parents=True, exist_ok=True)
@@ -56,7 +58,7 @@ def serve(database_url: str, home: Path, extra_env: dict[str, str] | None = None
     log = home / f"serve-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(AFTERSALES), "serve", "--port", str(port), "--log-level", "warning"],
+            [str(AFTERSALES), "serve", "--port", str(port), "--log-level", log_level],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -119,7 +119,11 @@ def test_r_di_3_dispatcher_sets_the_missing_deadline(client: TestClient, auth: A
 
 
 def test_auth_and_roles(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
-    assert client.get("/health").json() == {"status": "ok", "database": "ok"}
+    assert client.get("/health").json() == {
+        "status": "ok",
+        "database": "ok",
+        "checks": {"database": "up", "live_listener": "up"},
+    }
     assert client.get("/api/v1/plants").status_code == 401
     bad = client.get("/api/v1/plants", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401 and bad.json()["error"] == "unauthorized"

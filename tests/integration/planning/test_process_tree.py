@@ -1,0 +1,97 @@
+"""No process of ours outlives ``aftersales serve``: the solver pool dies with its parent.
+
+The plan pool (``api.controllers.planning.plan_workers``) runs a forkserver, solver workers and
+multiprocessing's resource tracker. After ``kill -9`` of ``serve`` (an OOM kill, a supervisor's
+hard stop) none of them may live on as an orphan holding memory and database connections.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import Auth
+from tests.integration.console.server import serve
+from tests.integration.helpers import YANTAI, call, site_at
+
+pytestmark = pytest.mark.integration
+
+
+def _stat(pid: int) -> tuple[int, str, int] | None:
+    """(parent pid, state, start time) of a live process from ``/proc``; None when gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[1]), fields[0], int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    """Every process below ``root``: pid → start time (to tell a reused pid apart)."""
+    children: dict[int, list[int]] = {}
+    started: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
+            children.setdefault(stat[0], []).append(int(entry.name))
+            started[int(entry.name)] = stat[2]
+    found: dict[int, int] = {}
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = started[child]
+            todo.append(child)
+    return found
+
+
+def survivors(processes: dict[int, int]) -> list[str]:
+    """Those still running (a zombie waiting for a reaper has ended)."""
+    alive = []
+    for pid, start in processes.items():
+        stat = _stat(pid)
+        if stat is not None and stat[2] == start and stat[1] != "Z":
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+            alive.append(f"{pid}: {command}")
+    return alive
+
+
+def _busy_solver(base_url: str, office: dict[str, str]) -> None:
+    """A plan with a 60 s limit: its worker is mid-solve when ``serve`` is killed."""
+
+    def post(path: str, body: dict[str, object]) -> dict[str, object]:
+        response = httpx.post(f"{base_url}{path}", json=body, headers=office, timeout=10)
+        assert response.status_code in (201, 202), response.text
+        return dict(response.json())
+
+    plant = post("/api/v1/plants", {"name": "Yantai", "location": YANTAI, "policy": "vehicle-500km"})
+    for name in ("Wang", "Li"):
+        home = site_at(5, azimuth=90)
+        post(
+            "/api/v1/technicians",
+            {"name": name, "plant_id": plant["id"], "skills": ["hydraulic"], "home": home},
+        )
+    for km in (40, 60, 80, 100, 120, 140):
+        post("/api/v1/tickets", call(str(plant["id"]), site_at(km, azimuth=200 + km)))
+    post("/api/v1/plans", {"scope": {"plant_id": plant["id"]}, "time_limit_s": 60})
+
+
+def test_kill_9_of_serve_leaves_no_process_behind(module_database: str, tmp_path: Path, auth: Auth) -> None:
+    with serve(module_database, tmp_path / "home") as served:
+        _busy_solver(served.base_url, auth("dispatcher"))
+        deadline = time.monotonic() + 20
+        tree = descendants(served.process.pid)
+        while len(tree) < 3 and time.monotonic() < deadline:  # forkserver, tracker, worker
+            time.sleep(0.2)
+            tree = descendants(served.process.pid)
+        assert len(tree) >= 3, f"the solver pool did not start: {tree}"
+        os.kill(served.process.pid, signal.SIGKILL)
+        served.process.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while survivors(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert survivors(tree) == [], "orphans after kill -9 of serve"
