@@ -20,11 +20,9 @@ import anyio
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
 from api.controllers.live import KEEPALIVE_S, RETRY_MS, parse_last_event_id
@@ -32,14 +30,11 @@ from api.schemas.customer_tracking import TrackingLinkIn, TrackingLinkOut, Track
 from dispatch.access.principal import Principal, Role
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
+from dispatch.customer_tracking.reads import TrackingReads
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceService
-from dispatch.live.service import CHANNEL, LiveMessage, from_row, parse_notification
-from geo.traveltime import GeodesicTravelModel
-from storage.repositories.customer_tracking import TrackingLinkRepository
-from storage.repositories.live import LiveEventRepository
+from dispatch.live.service import CHANNEL, LiveFeed, LiveMessage, parse_notification
 
-MODEL = GeodesicTravelModel()
 GONE_PAGE = (
     b'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
     b'content="width=device-width,initial-scale=1"><title>404</title></head>'
@@ -53,14 +48,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def service(session: AsyncSession, state: State) -> TrackingService:
-    return TrackingService(TrackingLinkRepository(session), MODEL, state.settings.public_url)
-
-
-def provide_tracking_service(db_session: NamedDependency[AsyncSession], state: State) -> TrackingService:
-    return service(db_session, state)
-
-
 def encode(view: ResolvedLink, token: str) -> str:
     return msgspec.json.encode(TrackOut.of(view.view, token)).decode()
 
@@ -68,17 +55,15 @@ def encode(view: ResolvedLink, token: str) -> str:
 class ViewCache:
     """One computation per (link, journal event) in this process, shared by all its subscribers."""
 
-    def __init__(self, engine: AsyncEngine, state: State) -> None:
-        self.engine = engine
-        self.state = state
+    def __init__(self, reads: TrackingReads) -> None:
+        self.reads = reads
         self.tasks: OrderedDict[tuple[str, int], asyncio.Task[ResolvedLink | None]] = OrderedDict()
 
     async def _compute(self, token: str) -> ResolvedLink | None:
-        async with AsyncSession(self.engine) as session:
-            try:
-                return await service(session, self.state).resolve(token, now())
-            except UnknownTrackingLink:
-                return None
+        try:
+            return await self.reads.resolve(token)
+        except UnknownTrackingLink:
+            return None
 
     async def view(self, token: str, event_id: int) -> ResolvedLink | None:
         key = (token, event_id)
@@ -89,14 +74,6 @@ class ViewCache:
             while len(self.tasks) > CACHED_VIEWS:
                 self.tasks.popitem(last=False)
         return await asyncio.shield(task)
-
-
-def view_cache(state: State) -> ViewCache:
-    cache: ViewCache | None = state.get("track_views")
-    if cache is None:
-        cache = ViewCache(state.db_config.get_engine(), state)
-        state.track_views = cache
-    return cache
 
 
 def concerns(event: LiveMessage, current: ResolvedLink) -> bool:
@@ -111,16 +88,19 @@ def concerns(event: LiveMessage, current: ResolvedLink) -> bool:
     return event.topic == "positions" and technician is not None and event.subject == technician
 
 
-async def _changed_since(engine: AsyncEngine, current: ResolvedLink, last_id: int) -> int | None:
+async def _changed_since(feed: LiveFeed, current: ResolvedLink, last_id: int) -> int | None:
     """The newest journalled change after ``last_id`` that concerns the page (None: up to date)."""
-    async with AsyncSession(engine) as session:
-        rows = await LiveEventRepository(session).after(last_id, 1000)
-    found = [m.id for m in (from_row(r) for r in rows) if concerns(m, current)]
+    found = [m.id for m in await feed.changes(last_id) if concerns(m, current)]
     return max(found) if found else None
 
 
 async def _stream(
-    channels: ChannelsPlugin, cache: ViewCache, token: str, first: ResolvedLink, last_id: int | None
+    channels: ChannelsPlugin,
+    feed: LiveFeed,
+    cache: ViewCache,
+    token: str,
+    first: ResolvedLink,
+    last_id: int | None,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
     queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
     subscriber = await channels.subscribe([CHANNEL])  # before reading anything: no gap
@@ -134,12 +114,11 @@ async def _stream(
     try:
         current, sent = first, encode(first, token)
         yield ServerSentEventMessage(comment="aftersales track", retry=RETRY_MS, event="hello", data="{}")
-        async with AsyncSession(cache.engine) as session:
-            head = await LiveEventRepository(session).last_id()
+        head = await feed.head()
         if last_id is None:
             yield ServerSentEventMessage(data=sent, event="track", id=head)
         else:
-            newer = await _changed_since(cache.engine, current, last_id)
+            newer = await _changed_since(feed, current, last_id)
             if newer is not None:
                 yield ServerSentEventMessage(data=sent, event="track", id=newer)
         while True:
@@ -186,10 +165,8 @@ class TrackController(Controller):
     tags = ["tracking page"]
 
     @get("/{token:str}", summary="What the customer's link shows, as JSON (no login; R-TR-2/3)")
-    async def show(
-        self, token: FromPath[str], read_session: NamedDependency[AsyncSession], state: State
-    ) -> TrackOut:
-        found = await service(read_session, state).resolve(token, now())
+    async def show(self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]) -> TrackOut:
+        found = await tracking_reads.resolve(token)
         return TrackOut.of(found.view, token)
 
     @get("/{token:str}/events", summary="The same JSON pushed on every change (SSE; Last-Event-ID resumes)")
@@ -198,15 +175,14 @@ class TrackController(Controller):
         request: Request[Any, Any, Any],
         token: FromPath[str],
         channels: NamedDependency[ChannelsPlugin],
-        state: State,
+        live_feed: NamedDependency[LiveFeed],
+        track_views: NamedDependency[ViewCache],
         last_event_id: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
         resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-        cache = view_cache(state)
-        async with AsyncSession(cache.engine) as session:  # short: no connection held while streaming
-            first = await service(session, state).resolve(token, now())
+        first = await track_views.reads.resolve(token)  # short: no connection held while streaming
         return ServerSentEvent(
-            _stream(channels, cache, token, first, resume_from),
+            _stream(channels, live_feed, track_views, token, first, resume_from),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
@@ -214,11 +190,10 @@ class TrackController(Controller):
     async def report(
         self,
         token: FromPath[str],
-        read_session: NamedDependency[AsyncSession],
+        tracking_reads: NamedDependency[TrackingReads],
         evidence: NamedDependency[EvidenceService],
-        state: State,
     ) -> Response[bytes]:
-        found = await service(read_session, state).resolve(token, now())
+        found = await tracking_reads.resolve(token)
         if not found.view.completed:
             raise UnknownTrackingLink
         reader = Principal(subject=f"tracking-link:{found.link_id}", role=Role.DISPATCHER)
@@ -232,10 +207,10 @@ class TrackPageController(Controller):
 
     @get("/{token:str}", summary="The customer's tracking page (mobile-first, no login)")
     async def page(
-        self, token: FromPath[str], read_session: NamedDependency[AsyncSession], state: State
+        self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]
     ) -> Response[bytes]:
         try:
-            await service(read_session, state).resolve(token, now())
+            await tracking_reads.resolve(token)
         except UnknownTrackingLink:
             return Response(GONE_PAGE, media_type=HTML, headers=NO_STORE, status_code=404)
         return Response((CONSOLE_SRC / "track.html").read_bytes(), media_type=HTML, headers=NO_STORE)

@@ -15,11 +15,9 @@ import anyio
 from litestar import Controller, Request, get
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, NotPermitted
@@ -32,7 +30,6 @@ from dispatch.live.service import (
     parse_topics,
     wanted,
 )
-from storage.repositories.live import LiveEventRepository
 
 KEEPALIVE_S = 15.0
 RETRY_MS = 2000
@@ -65,15 +62,13 @@ def parse_last_event_id(header: str | None, query: str | None) -> int | None:
 
 
 async def _backlog(
-    engine: AsyncEngine, caller: Principal, last_id: int | None, topics: frozenset[str] | None
+    feed: LiveFeed, caller: Principal, last_id: int | None, topics: frozenset[str] | None
 ) -> tuple[list[LiveMessage], int]:
-    """Journalled events after ``last_id`` (a short session: no connection held while streaming)."""
-    async with AsyncSession(engine) as session:
-        feed = LiveFeed(LiveEventRepository(session))
-        if last_id is None:
-            return [], await feed.head()
-        backlog = await feed.resume(caller, last_id, topics)
-        return backlog, max([last_id, *(m.id for m in backlog)])
+    """Journalled events after ``last_id`` (short sessions: no connection held while streaming)."""
+    if last_id is None:
+        return [], await feed.head()
+    backlog = await feed.resume(caller, last_id, topics)
+    return backlog, max([last_id, *(m.id for m in backlog)])
 
 
 def _message(event: LiveMessage) -> ServerSentEventMessage:
@@ -82,7 +77,7 @@ def _message(event: LiveMessage) -> ServerSentEventMessage:
 
 async def _stream(
     channels: ChannelsPlugin,
-    engine: AsyncEngine,
+    feed: LiveFeed,
     caller: Principal,
     last_id: int | None,
     topics: frozenset[str] | None,
@@ -97,7 +92,7 @@ async def _stream(
 
     pumping = asyncio.create_task(pump())
     try:
-        backlog, seen = await _backlog(engine, caller, last_id, topics)
+        backlog, seen = await _backlog(feed, caller, last_id, topics)
         yield ServerSentEventMessage(comment="aftersales live", retry=RETRY_MS, event="hello", data="{}")
         for event in backlog:
             yield _message(event)
@@ -133,7 +128,7 @@ class EventController(Controller):
         request: Request[Principal, Any, Any],
         caller: NamedDependency[Principal],
         channels: NamedDependency[ChannelsPlugin],
-        state: State,
+        live_feed: NamedDependency[LiveFeed],
         topics: FromQuery[str | None] = None,
         last_event_id: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
@@ -144,8 +139,7 @@ class EventController(Controller):
         except ValueError as error:
             raise InvalidInput("topics", str(error)) from None
         resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-        engine: AsyncEngine = state.db_config.get_engine()
         return ServerSentEvent(
-            _stream(channels, engine, caller, resume_from, wanted_topics),
+            _stream(channels, live_feed, caller, resume_from, wanted_topics),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )

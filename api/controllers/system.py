@@ -20,8 +20,8 @@ class HealthOut(msgspec.Struct):
 
 
 @get("/health", summary="Liveness and database reachability (no login)", tags=["system"])
-async def health(db_session: NamedDependency[AsyncSession]) -> HealthOut:
-    await db_session.execute(text("SELECT 1"))
+async def health(read_session: NamedDependency[AsyncSession]) -> HealthOut:
+    await read_session.execute(text("SELECT 1"))
     return HealthOut(status="ok", database="ok")
 
 

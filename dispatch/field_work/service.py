@@ -19,6 +19,7 @@ from dispatch.errors import InvalidInput, NotPermitted, StateConflict
 from dispatch.field_work.errors import EventMismatch, EventRejected, NotDispatchable
 from dispatch.field_work.model import Actor, Event, JSONValue, RejectionCode
 from dispatch.field_work.records import event_row, geofence_event_id, snapshot_of, stored_of, write_back
+from dispatch.field_work.jobs import Jobs, my_jobs
 from dispatch.field_work.states import EventType, Role, WorkOrderState
 from dispatch.field_work.sync import SyncResult, SyncStatus, classify
 from dispatch.tickets.dispatchability import CLOSED_STATES, blocked_by
@@ -29,6 +30,7 @@ from storage.models import Ticket, WorkOrder, WorkOrderEvent
 from storage.repositories.field_work import WorkOrderRepository
 from storage.repositories.network import TechnicianRepository
 from storage.repositories.tickets import TicketRepository
+from storage.repositories.warranty import WarrantyRepository
 
 S = WorkOrderState
 DISPATCHED = frozenset({S.ASSIGNED, S.ACCEPTED})
@@ -131,17 +133,22 @@ def parse_event(item: EventInput, now: datetime) -> Event:
 
 class WorkOrderService:
     def __init__(
-        self, work_orders: WorkOrderRepository, tickets: TicketRepository, technicians: TechnicianRepository
+        self,
+        work_orders: WorkOrderRepository,
+        tickets: TicketRepository,
+        technicians: TechnicianRepository,
+        warranties: WarrantyRepository,
     ) -> None:
         self.work_orders = work_orders
         self.tickets = tickets
         self.technicians = technicians
+        self.warranties = warranties
 
     async def create(self, caller: Principal, data: WorkOrderCreate) -> WorkOrder:
         """Assign a ticket to an engineer (R-DI-6 facts come with it); 409 when not dispatchable."""
         caller.require(*OFFICE)
         ticket = await self.tickets.get(data.ticket_id)
-        blockers = await blocked_by(self.tickets.session, ticket)
+        blockers = await blocked_by(self.warranties, ticket)
         if blockers:
             raise NotDispatchable(list(blockers))
         technician = await self.technicians.get(data.technician_id)
@@ -183,6 +190,10 @@ class WorkOrderService:
         )
         await self._follow(ticket)
         return row
+
+    async def my_jobs(self, caller: Principal, since: str | None, days: int) -> Jobs:
+        """The engineer's own jobs (``dispatch/field_work/jobs.py``)."""
+        return await my_jobs(caller, self.work_orders, since, days)
 
     async def get(self, caller: Principal, work_order_id: uuid.UUID) -> WorkOrderView:
         caller.require(*READERS)

@@ -14,9 +14,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from dispatch.access.principal import Principal, Role
 from storage.models.live import LiveEvent
 from storage.repositories.live import LiveEventRepository
+from storage.unit_of_work import read_only
 
 CHANNEL = "aftersales_live"
 """The PostgreSQL NOTIFY channel the triggers publish on (same string in ``0005_live``)."""
@@ -98,20 +101,29 @@ def wanted(message: LiveMessage, principal: Principal, topics: frozenset[str] | 
 
 
 class LiveFeed:
-    """Replays the journal after a client's ``Last-Event-ID``; streaming itself is the API's job."""
+    """Replays the journal after a client's ``Last-Event-ID``; streaming itself is the API's job.
 
-    def __init__(self, events: LiveEventRepository) -> None:
-        self.events = events
+    Built once by the composition root; every read is a short read-only session of its own, so
+    an open stream holds no connection."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def changes(self, last_id: int) -> list[LiveMessage]:
+        """Every journalled change after ``last_id`` (at most ``RESUME_LIMIT``), unfiltered."""
+        async with read_only(self.sessions) as session:
+            rows = await LiveEventRepository(session).after(last_id, RESUME_LIMIT)
+        return [from_row(row) for row in rows]
 
     async def resume(
         self, principal: Principal, last_id: int, topics: frozenset[str] | None
     ) -> list[LiveMessage]:
-        rows = await self.events.after(last_id, RESUME_LIMIT)
-        return [m for m in (from_row(row) for row in rows) if wanted(m, principal, topics)]
+        return [m for m in await self.changes(last_id) if wanted(m, principal, topics)]
 
     async def head(self) -> int:
         """The newest journal id: a fresh client starts here (nothing older is replayed)."""
-        return await self.events.last_id()
+        async with read_only(self.sessions) as session:
+            return await LiveEventRepository(session).last_id()
 
 
 class DeadlineRisk(StrEnum):
