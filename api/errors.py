@@ -40,10 +40,10 @@ from dispatch.warranty.errors import (
     QuoteExpired,
     UnknownComponentClass,
     UnknownFaultType,
+    UnknownWarrantyPolicy,
     WarrantyConflict,
     WarrantyFactsError,
 )
-from dispatch.warranty.errors import UnknownPolicy as UnknownWarrantyPolicy
 from geo.errors import InvalidCoordinate, InvalidGeometry, UnknownDatum
 from storage.errors import Conflict, NotFound
 from storage.objectstore import (

@@ -24,7 +24,9 @@ class CommitFailed(StorageError):
     """The database refused to COMMIT: nothing of the unit of work was saved."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"the change was not saved, the database refused it: {reason}. Retry or fix the input")
+        super().__init__(
+            f"the change was not saved, the database refused it: {reason}. Retry or fix the input"
+        )
         self.reason = reason
 
 

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
 
 import msgspec
 from litestar import Controller, Response, Router, get
@@ -96,4 +95,3 @@ class ConsoleSessionController(Controller):
     @get("/session", summary="Who the bearer token names (the console checks its token with this)")
     async def session(self, caller: NamedDependency[Principal]) -> SessionOut:
         return SessionOut(caller.role.value, caller.subject, caller.outlet_id, caller.technician_id)
-

@@ -26,7 +26,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
 from api.controllers.live import KEEPALIVE_S, RETRY_MS, parse_last_event_id
-from api.schemas.customer_tracking import TrackingLinkIn, TrackingLinkOut, TrackOut
+from api.schemas.customer_tracking import CustomerTrackOut, TrackingLinkIn, TrackingLinkOut
 from dispatch.access.principal import Principal, Role
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
@@ -49,7 +49,7 @@ def now() -> datetime:
 
 
 def encode(view: ResolvedLink, token: str) -> str:
-    return msgspec.json.encode(TrackOut.of(view.view, token)).decode()
+    return msgspec.json.encode(CustomerTrackOut.of(view.view, token)).decode()
 
 
 class ViewCache:
@@ -165,9 +165,11 @@ class TrackController(Controller):
     tags = ["tracking page"]
 
     @get("/{token:str}", summary="What the customer's link shows, as JSON (no login; R-TR-2/3)")
-    async def show(self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]) -> TrackOut:
+    async def show(
+        self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]
+    ) -> CustomerTrackOut:
         found = await tracking_reads.resolve(token)
-        return TrackOut.of(found.view, token)
+        return CustomerTrackOut.of(found.view, token)
 
     @get("/{token:str}/events", summary="The same JSON pushed on every change (SSE; Last-Event-ID resumes)")
     async def events(

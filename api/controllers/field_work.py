@@ -23,7 +23,7 @@ from api.schemas.field_work import (
 )
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
-from dispatch.field_work.jobs import Job
+from dispatch.field_work.jobs import EngineerJob
 from dispatch.field_work.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
 
 
@@ -190,7 +190,7 @@ class JobOut(msgspec.Struct):
     plan: dict[str, Any]
 
     @classmethod
-    def of(cls, job: Job) -> JobOut:
+    def of(cls, job: EngineerJob) -> JobOut:
         return cls(
             work_order_id=job.work_order_id,
             state=job.state,

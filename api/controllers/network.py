@@ -22,7 +22,7 @@ from api.schemas.network import (
     TechnicianOut,
 )
 from api.schemas.warranty import AssetIn, DowntimeIn, DowntimeOut, WarrantyOut
-from dispatch.access.principal import OFFICE, READERS, Principal, Role
+from dispatch.access.principal import READERS, Principal
 from dispatch.network.service import NetworkService, OutletCreate, OutletUpdate, PlantCreate, TechnicianCreate
 from dispatch.warranty.service import DOWNTIME_WRITERS, AssetRegistration, DowntimeInput, WarrantyService
 from geo.areas import parse_area
@@ -189,7 +189,6 @@ class TechnicianController(Controller):
     ) -> TechnicianOut:
         caller.require(*READERS)
         return TechnicianOut.of(await network.technicians.get(technician_id))
-
 
 
 class CustomerController(Controller):

@@ -14,15 +14,16 @@ from api.schemas.planning import (
     AffectedOut,
     InsertIn,
     InsertOut,
-    PlanIn,
     PlanOut,
     PlanQueuedOut,
+    RoutePlanIn,
     StopOut,
     UnavailableIn,
     UnavailableOut,
 )
 from dispatch.access.principal import Principal
 from dispatch.planning.service import PlanRequest, PlanService
+
 
 class PlanController(Controller):
     path = "/api/v1/plans"
@@ -31,7 +32,7 @@ class PlanController(Controller):
     @post("/", status_code=202, summary="Queue a route plan of a plant or outlet (solved in a worker)")
     async def create(
         self,
-        data: JSONBody[PlanIn],
+        data: JSONBody[RoutePlanIn],
         caller: NamedDependency[Principal],
         plans: NamedDependency[PlanService],
     ) -> Response[PlanQueuedOut]:

@@ -20,7 +20,14 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, QueryParameter
 from litestar.params import JSONBody as Body
 
-from api.schemas.positions import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
+from api.schemas.positions import (
+    DeviceIn,
+    DeviceOut,
+    IngestOut,
+    PositionsIn,
+    TechnicianPositionOut,
+    TechnicianTrackOut,
+)
 from dispatch.access.principal import Principal
 from dispatch.positions.errors import InvalidPosition, UnknownDevice
 from dispatch.positions.service import DeviceCreate, IngestResult, PositionService
@@ -82,9 +89,9 @@ class TechnicianPositionController(Controller):
         positions: NamedDependency[PositionService],
         start: FromTime = None,
         end: ToTime = None,
-    ) -> TrackOut:
+    ) -> TechnicianTrackOut:
         rows = await positions.track(caller, technician_id, start, end)
-        return TrackOut(technician_id, [PositionOut.of(r) for r in rows])
+        return TechnicianTrackOut(technician_id, [TechnicianPositionOut.of(r) for r in rows])
 
     @get("/{technician_id:uuid}/position", summary="The latest plausible position")
     async def latest(
@@ -92,8 +99,8 @@ class TechnicianPositionController(Controller):
         technician_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         positions: NamedDependency[PositionService],
-    ) -> PositionOut:
-        return PositionOut.of(await positions.latest(caller, technician_id))
+    ) -> TechnicianPositionOut:
+        return TechnicianPositionOut.of(await positions.latest(caller, technician_id))
 
 
 class IngestController(Controller):

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.access.principal import READERS, Principal
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 
 
 class HealthOut(msgspec.Struct):
@@ -31,7 +31,7 @@ class PolicyController(Controller):
 
     @get("/", summary="Dispatch policy presets with their tiers")
     async def list_policies(
-        self, caller: NamedDependency[Principal], policies: NamedDependency[PolicyRegistry]
+        self, caller: NamedDependency[Principal], policies: NamedDependency[DispatchPolicyRegistry]
     ) -> list[dict[str, Any]]:
         caller.require(*READERS)
         return [

@@ -12,7 +12,6 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
 from dispatch.access.principal import Principal
-from dispatch.errors import InvalidInput
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
 from dispatch.tickets.preview import PreviewService
 from dispatch.tickets.service import (
@@ -21,8 +20,8 @@ from dispatch.tickets.service import (
     PreviewRequest,
     SiteInput,
     TicketCreate,
-    TicketService,
     TicketQuery,
+    TicketService,
     TicketView,
 )
 

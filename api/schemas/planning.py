@@ -19,7 +19,7 @@ class ScopeIn(msgspec.Struct, forbid_unknown_fields=True):
     outlet_id: uuid.UUID | None = None
 
 
-class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
+class RoutePlanIn(msgspec.Struct, forbid_unknown_fields=True):
     scope: ScopeIn
     horizon_hours: int = 72
     """72 … 240: at least three working days, so 48 h and 72 h promises are planned."""
@@ -33,7 +33,7 @@ class PlanQueuedOut(msgspec.Struct):
     progress: float
 
 
-class PointOut(msgspec.Struct):
+class RoutePointOut(msgspec.Struct):
     lon: float
     lat: float
 
@@ -58,7 +58,7 @@ class StopOut(msgspec.Struct):
     """Deadline minus planned arrival, seconds; negative = late."""
     late: bool
     pinned: bool
-    location: PointOut
+    location: RoutePointOut
 
 
 class BreakOut(msgspec.Struct):

@@ -11,7 +11,7 @@ from shapely.geometry import MultiPolygon
 
 from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 from geo.areas import area_ewkt
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
@@ -23,7 +23,7 @@ from storage.repositories.network import (
     PlantRepository,
     TechnicianRepository,
 )
-from storage.repositories.pages import Page
+from storage.repositories.pages import RowPage
 
 CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
 
@@ -82,7 +82,7 @@ class NetworkService:
         technicians: TechnicianRepository,
         customers: CustomerRepository,
         assets: AssetRepository,
-        policies: PolicyRegistry,
+        policies: DispatchPolicyRegistry,
     ) -> None:
         self.plants = plants
         self.outlets = outlets
@@ -93,7 +93,7 @@ class NetworkService:
 
     async def customers_page(
         self, caller: Principal, page: int, page_size: int, q: str | None
-    ) -> Page[Customer]:
+    ) -> RowPage[Customer]:
         """Customers, ``q`` matching a name or phone."""
         caller.require(*CUSTOMER_READERS)
         return await self.customers.page(page, page_size, q=q)
@@ -104,7 +104,7 @@ class NetworkService:
 
     async def assets_page(
         self, caller: Principal, page: int, page_size: int, customer_id: uuid.UUID | None
-    ) -> Page[Asset]:
+    ) -> RowPage[Asset]:
         caller.require(*CUSTOMER_READERS)
         return await self.assets.page(page, page_size, customer_id=customer_id)
 

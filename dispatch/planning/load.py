@@ -106,7 +106,9 @@ class SnapshotLoader:
                 blocked[str(ticket_id)] = reasons
             elif job is not None:
                 jobs.append(job)
-        return Loaded(_snapshot(scope, timezone, now, horizon_hours, rows, fixes, on_site, away, jobs), blocked)
+        return Loaded(
+            _snapshot(scope, timezone, now, horizon_hours, rows, fixes, on_site, away, jobs), blocked
+        )
 
 
 def _job(

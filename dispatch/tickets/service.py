@@ -24,8 +24,8 @@ from dispatch.tickets.decision import (
 )
 from dispatch.tickets.dispatchability import CLOSED_STATES, blocked_by
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency
-from dispatch.tickets.policy import PolicyRegistry
-from dispatch.warranty.registry import PolicyRegistry as WarrantyPolicies
+from dispatch.tickets.policy import DispatchPolicyRegistry
+from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.service import WarrantyService, check_components
 from geo.areas import parse_bbox
 from geo.coordinates import LonLat
@@ -38,7 +38,7 @@ from storage.repositories.network import (
     PlantFacts,
     PlantRepository,
 )
-from storage.repositories.pages import Page
+from storage.repositories.pages import RowPage
 from storage.repositories.tickets import TicketFilter, TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 
@@ -130,7 +130,7 @@ def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
 
 
 async def decide_for(
-    policies: PolicyRegistry,
+    policies: DispatchPolicyRegistry,
     outlets: OutletRepository,
     plant: PlantFacts,
     site: LonLat,
@@ -166,8 +166,8 @@ class TicketService:
         assets: AssetRepository,
         warranties: WarrantyRepository,
         warranty: WarrantyService,
-        policies: PolicyRegistry,
-        warranty_policies: WarrantyPolicies,
+        policies: DispatchPolicyRegistry,
+        warranty_policies: WarrantyPolicyRegistry,
     ) -> None:
         self.plants = plants
         self.outlets = outlets
@@ -304,7 +304,7 @@ class TicketService:
         await self.tickets.refresh(ticket)
         return await self.get(caller, ticket_id)
 
-    async def page(self, caller: Principal, query: TicketQuery, page: int, page_size: int) -> Page[Ticket]:
+    async def page(self, caller: Principal, query: TicketQuery, page: int, page_size: int) -> RowPage[Ticket]:
         caller.require(*TICKET_READERS)
         where = TicketFilter(
             status=query.status.value if query.status else None,
