@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -375,14 +375,14 @@ def _read_session_provider(components: Components) -> Callable[[], AsyncGenerato
 
 
 def _on_session(build: Callable[[AsyncSession, Components], T], components: Components) -> Provide:
-    def provide(session: AsyncSession) -> T:
+    def provide(session: NamedDependency[AsyncSession]) -> T:
         return build(session, components)
 
     return Provide(provide, sync_to_thread=False)
 
 
 def _on_read_session(build: Callable[[AsyncSession, Components], T], components: Components) -> Provide:
-    def provide(read_session: AsyncSession) -> T:
+    def provide(read_session: NamedDependency[AsyncSession]) -> T:
         return build(read_session, components)
 
     return Provide(provide, sync_to_thread=False)

@@ -2,8 +2,9 @@
 
 ``unit_of_work(sessions)`` opens a session, begins a transaction, commits when the block ends
 normally and rolls back when it raises. A COMMIT the database refuses (a deferred constraint, a
-serialization failure, a lost connection) raises ``CommitFailed`` out of the block: the request
-provider commits before the response is sent, so a refused commit never answers 2xx (ADR 0002).
+unique or check violation found at COMMIT) raises ``CommitFailed`` out of the block, any other
+database error propagates as it is; the request provider commits before the response is sent,
+so a refused commit never answers 2xx (ADR 0002).
 
 ``read_only(sessions)`` is the hot-path variant (the dispatch preview, the customer's page): a
 session in autocommit mode that never holds a transaction open; only reads go through it.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.errors import StorageError
@@ -45,7 +46,7 @@ def read_only_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session in one transaction: commit on success, rollback on exception.
 
-    A refused COMMIT raises ``CommitFailed`` (the transaction is rolled back by the database)."""
+    A COMMIT refused by a constraint raises ``CommitFailed`` (nothing of the block was saved)."""
     async with sessions() as session:
         try:
             yield session
@@ -54,7 +55,7 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
             raise
         try:
             await session.commit()
-        except DBAPIError as error:
+        except IntegrityError as error:
             await session.rollback()
             reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
             raise CommitFailed(reason) from error
