@@ -16,6 +16,7 @@ import jwt
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
 
 from dispatch.access.principal import Principal, Role
 
@@ -82,7 +83,13 @@ def read_token(secret: str, token: str) -> Principal:
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    """Puts the caller's ``Principal`` on ``request.user``; 401 without a valid bearer token."""
+    """Puts the caller's ``Principal`` on ``request.user``; 401 without a valid bearer token.
+
+    The composition root passes the signing ``secret`` (``DefineMiddleware(..., secret=...)``)."""
+
+    def __init__(self, app: ASGIApp, secret: str, exclude: str | list[str] | None = None) -> None:
+        super().__init__(app, exclude=exclude)
+        self.secret = secret
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -95,5 +102,4 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
                 "(development: `aftersales token --role dispatcher`)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        secret: str = connection.app.state.secret
-        return AuthenticationResult(user=read_token(secret, token.strip()), auth=token)
+        return AuthenticationResult(user=read_token(self.secret, token.strip()), auth=token)

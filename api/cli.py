@@ -13,7 +13,6 @@ from typing import Any
 
 from api.settings import Settings
 from dispatch.access.principal import Role
-from dispatch.tickets.policy import PolicyRegistry
 
 GRACEFUL_TIMEOUT_S = 10.0
 """On SIGTERM uvicorn stops accepting, lets in-flight requests finish this long, then closes the
@@ -31,17 +30,17 @@ def _database(settings: Settings) -> str:
     return settings.database_url
 
 
-async def _load_demo(url: str, policies: PolicyRegistry) -> bool:
-    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-
+async def _load_demo(settings: Settings) -> bool:
+    from api.composition import build_components, network_service, ticket_service
     from api.demo import load_demo
+    from storage.unit_of_work import unit_of_work
 
-    engine = create_async_engine(url)
+    parts = build_components(settings)
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-            return await load_demo(session, policies)
+        async with unit_of_work(parts.sessions) as session:
+            return await load_demo(session, network_service(session, parts), ticket_service(session, parts))
     finally:
-        await engine.dispose()
+        await parts.engine.dispose()
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
@@ -52,7 +51,7 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, _: argparse.Namespace) -> int:
     url = _database(settings)
-    loaded = asyncio.run(_load_demo(url, PolicyRegistry.load(settings.policy_dir)))
+    loaded = asyncio.run(_load_demo(settings.with_database(url)))
     print("demo data loaded" if loaded else "database already has plants: demo not loaded again")
     return 0
 
@@ -128,17 +127,18 @@ async def _evidence_cleanup(settings: Settings, url: str, grace: timedelta, dry_
     from datetime import UTC, datetime
 
     from anyio import to_thread
-    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+    from sqlalchemy.ext.asyncio import create_async_engine
 
-    from api.app import object_store
+    from api.composition import object_store
     from dispatch.evidence.cleanup import remove_orphans
     from storage.repositories.evidence import EvidenceRepository
+    from storage.unit_of_work import session_maker, unit_of_work
 
     store = object_store(settings)
     await to_thread.run_sync(store.ensure_ready)
     engine = create_async_engine(url)
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        async with unit_of_work(session_maker(engine)) as session:
             report = await remove_orphans(
                 EvidenceRepository(session), store, grace=grace, now=datetime.now(UTC), dry_run=dry_run
             )
@@ -164,14 +164,15 @@ def cmd_evidence_cleanup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _positions_cleanup(url: str, days: int) -> int:
-    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+    from sqlalchemy.ext.asyncio import create_async_engine
 
     from dispatch.positions.service import remove_old_positions
     from storage.repositories.positions import PositionRepository
+    from storage.unit_of_work import session_maker, unit_of_work
 
     engine = create_async_engine(url)
     try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        async with unit_of_work(session_maker(engine)) as session:
             dropped, deleted = await remove_old_positions(PositionRepository(session), timedelta(days=days))
     finally:
         await engine.dispose()

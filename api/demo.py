@@ -14,18 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dispatch.access.principal import Principal, Role
 from dispatch.network.service import NetworkService, OutletCreate, PlantCreate, TechnicianCreate
 from dispatch.tickets.intake import Channel, FaultType, Urgency
-from dispatch.tickets.policy import PolicyRegistry
 from dispatch.tickets.service import CustomerInput, SiteInput, TicketCreate, TicketService
 from geo.coordinates import LonLat, parse_lonlat
 from storage.models import Plant
-from storage.repositories.network import (
-    AssetRepository,
-    CustomerRepository,
-    OutletRepository,
-    PlantRepository,
-    TechnicianRepository,
-)
-from storage.repositories.tickets import TicketRepository
 
 DEMO = Principal(subject="demo", role=Role.ADMIN)
 YANTAI = LonLat(121.447, 37.464)
@@ -106,21 +97,11 @@ CALLS: tuple[tuple[tuple[float, float, str], str, FaultType, Urgency, str, str],
 )
 
 
-async def load_demo(session: AsyncSession, policies: PolicyRegistry) -> bool:
-    """Load the demo once; returns False when the database already has plants."""
+async def load_demo(session: AsyncSession, network: NetworkService, tickets: TicketService) -> bool:
+    """Load the demo once (services from ``api/composition.py`` on ``session``'s unit of work);
+    returns False when the database already has plants."""
     if await session.scalar(select(func.count()).select_from(Plant)):
         return False
-    network = NetworkService(
-        PlantRepository(session), OutletRepository(session), TechnicianRepository(session), policies
-    )
-    tickets = TicketService(
-        PlantRepository(session),
-        OutletRepository(session),
-        TicketRepository(session),
-        CustomerRepository(session),
-        AssetRepository(session),
-        policies,
-    )
     plant = await network.create_plant(DEMO, PlantCreate("烟台工厂 Yantai plant", YANTAI, "vehicle-500km"))
     for index, (name, lon, lat, radius) in enumerate(OUTLETS):
         outlet = await network.create_outlet(

@@ -41,10 +41,10 @@ from dispatch.warranty.errors import (
     QuoteExpired,
     UnknownComponentClass,
     UnknownFaultType,
+    UnknownWarrantyPolicy,
     WarrantyConflict,
     WarrantyFactsError,
 )
-from dispatch.warranty.errors import UnknownPolicy as UnknownWarrantyPolicy
 from geo.errors import InvalidCoordinate, InvalidGeometry, UnknownDatum
 from storage.errors import Conflict, NotFound
 from storage.objectstore import (
@@ -57,6 +57,7 @@ from storage.objectstore import (
     UploadTokenExpired,
     UploadTokenInvalid,
 )
+from storage.unit_of_work import CommitFailed
 
 STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidCoordinate: (HTTP_400_BAD_REQUEST, "invalid_coordinate"),
@@ -102,6 +103,8 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidRoutingInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     # customer tracking page: unknown and expired links look the same
     UnknownTrackingLink: (HTTP_404_NOT_FOUND, "not_found"),
+    # the unit of work's COMMIT refused by a (deferred) constraint: nothing saved (ADR 0002)
+    CommitFailed: (HTTP_409_CONFLICT, "not_saved"),
 }
 
 

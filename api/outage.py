@@ -3,7 +3,7 @@
 While PostgreSQL restarts or is unreachable every database call fails with a connection-level
 error (asyncpg, psycopg or SQLAlchemy's wrapping of them). Those are not bugs: the caller should
 retry shortly, so they answer ``503 {"error": "database_unavailable", "detail": …}`` with a
-``Retry-After`` header. The engine pre-pings pooled connections (``api.app.engine_config``), so
+``Retry-After`` header. The engine pre-pings pooled connections (``api.composition.make_engine``), so
 the first requests after PostgreSQL is back succeed instead of meeting a dead pooled connection.
 """
 

@@ -22,16 +22,11 @@ from bench.network_seed import YANTAI, prepare, random_site
 from dispatch.access.principal import Principal, Role
 from dispatch.tickets.decision import DecisionInput, OutletCandidate, decide
 from dispatch.tickets.intake import Urgency
-from dispatch.tickets.policy import PolicyRegistry
-from dispatch.tickets.service import PreviewRequest, TicketService
+from dispatch.tickets.policy import DispatchPolicyRegistry
+from dispatch.tickets.preview import PlantFactsCache, PreviewService
+from dispatch.tickets.service import PreviewRequest
 from geo.coordinates import LonLat
-from storage.repositories.network import (
-    AssetRepository,
-    CustomerRepository,
-    OutletRepository,
-    PlantRepository,
-)
-from storage.repositories.tickets import TicketRepository
+from storage.repositories.network import OutletRepository, PlantRepository
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -40,7 +35,7 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def bench_pure(n: int) -> dict[str, object]:
-    policy = PolicyRegistry.load().get("vehicle-500km")
+    policy = DispatchPolicyRegistry.load().get("vehicle-500km")
     rng = random.Random(1)
     plant = LonLat(*YANTAI)
     tz = ZoneInfo("Asia/Shanghai")
@@ -75,18 +70,11 @@ async def bench_database(url: str, plant_id: uuid.UUID, n: int, outlets: int) ->
     sites = [LonLat(*random_site(rng)) for _ in range(n)]
     knn: list[float] = []
     preview: list[float] = []
-    policies = PolicyRegistry.load()
+    policies = DispatchPolicyRegistry.load()
     caller = Principal("bench", Role.DISPATCHER)
     async with AsyncSession(engine) as session:
         outlets_repo = OutletRepository(session)
-        service = TicketService(
-            PlantRepository(session),
-            outlets_repo,
-            TicketRepository(session),
-            CustomerRepository(session),
-            AssetRepository(session),
-            policies,
-        )
+        service = PreviewService(PlantRepository(session), outlets_repo, policies, PlantFactsCache(ttl_s=0))
         for site in sites[:200]:  # warm-up
             await outlets_repo.serving(plant_id, site)
         for site in sites:

@@ -42,3 +42,22 @@ def area_geojson(wkb_hex: str | bytes) -> dict[str, Any]:
         raise TypeError(f"expected a polygon, got {geometry.geom_type}")
     mapping: dict[str, Any] = shapely.geometry.mapping(geometry)
     return mapping
+
+
+BBox = tuple[float, float, float, float]
+"""``(west, south, east, north)`` in WGS-84 degrees."""
+
+
+def parse_bbox(text: str | None, field: str = "bbox") -> BBox | None:
+    """``west,south,east,north`` in WGS-84 degrees; ``None`` when absent."""
+    if text is None:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise InvalidGeometry(field, f"{field} must be west,south,east,north in degrees") from None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise InvalidGeometry(
+            field, f"{field} out of range: lon in [-180, 180], lat in [-90, 90], south <= north"
+        )
+    return west, south, east, north

@@ -12,11 +12,10 @@ import contextlib
 import logging
 import uuid
 from pathlib import Path
-from typing import Any
 
 import msgspec
 from litestar import Controller, Response, Router, get
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.static_files import create_static_files_router
 
@@ -78,9 +77,8 @@ class ConsolePageController(Controller):
         return page("index.html")
 
     @get("/config.json", summary="Base-map settings for the pages")
-    async def config(self, state: State) -> ConsoleConfig:
-        found: ConsoleConfig = state.console_config
-        return found
+    async def config(self, console_config: NamedDependency[ConsoleConfig]) -> ConsoleConfig:
+        return console_config
 
 
 class SessionOut(msgspec.Struct):
@@ -97,7 +95,3 @@ class ConsoleSessionController(Controller):
     @get("/session", summary="Who the bearer token names (the console checks its token with this)")
     async def session(self, caller: NamedDependency[Principal]) -> SessionOut:
         return SessionOut(caller.role.value, caller.subject, caller.outlet_id, caller.technician_id)
-
-
-def console_state(settings: Settings) -> dict[str, Any]:
-    return {"console_config": console_config(settings)}

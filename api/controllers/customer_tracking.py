@@ -18,28 +18,24 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
 from api.controllers.live import parse_last_event_id
 from api.live_stream import Delivery, live_stream
-from api.schemas.customer_tracking import TrackingLinkIn, TrackingLinkOut, TrackOut
+from api.schemas.customer_tracking import CustomerTrackOut, TrackingLinkIn, TrackingLinkOut
 from dispatch.access.principal import Principal, Role
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
 from dispatch.customer_tracking.live import concerns
+from dispatch.customer_tracking.reads import TrackingReads
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceService
 from dispatch.live.journal import Journal
 from dispatch.live.service import LiveMessage
-from geo.traveltime import GeodesicTravelModel
-from storage.repositories.customer_tracking import TrackingLinkRepository
 
-MODEL = GeodesicTravelModel()
 GONE_PAGE = (
     b'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '
     b'content="width=device-width,initial-scale=1"><title>404</title></head>'
@@ -53,32 +49,22 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def service(session: AsyncSession, state: State) -> TrackingService:
-    return TrackingService(TrackingLinkRepository(session), MODEL, state.settings.public_url)
-
-
-def provide_tracking_service(db_session: NamedDependency[AsyncSession], state: State) -> TrackingService:
-    return service(db_session, state)
-
-
 def encode(view: ResolvedLink, token: str) -> str:
-    return msgspec.json.encode(TrackOut.of(view.view, token)).decode()
+    return msgspec.json.encode(CustomerTrackOut.of(view.view, token)).decode()
 
 
 class ViewCache:
     """One computation per (link, journal event) in this process, shared by all its subscribers."""
 
-    def __init__(self, engine: AsyncEngine, state: State) -> None:
-        self.engine = engine
-        self.state = state
+    def __init__(self, reads: TrackingReads) -> None:
+        self.reads = reads
         self.tasks: OrderedDict[tuple[str, int], asyncio.Task[ResolvedLink | None]] = OrderedDict()
 
     async def _compute(self, token: str) -> ResolvedLink | None:
-        async with AsyncSession(self.engine) as session:
-            try:
-                return await service(session, self.state).resolve(token, now())
-            except UnknownTrackingLink:
-                return None
+        try:
+            return await self.reads.resolve(token)
+        except UnknownTrackingLink:
+            return None
 
     async def view(self, token: str, event_id: int) -> ResolvedLink | None:
         key = (token, event_id)
@@ -89,14 +75,6 @@ class ViewCache:
             while len(self.tasks) > CACHED_VIEWS:
                 self.tasks.popitem(last=False)
         return await asyncio.shield(task)
-
-
-def view_cache(state: State) -> ViewCache:
-    cache: ViewCache | None = state.get("track_views")
-    if cache is None:
-        cache = ViewCache(state.db_config.get_engine(), state)
-        state.track_views = cache
-    return cache
 
 
 @dataclass
@@ -162,10 +140,10 @@ class TrackController(Controller):
 
     @get("/{token:str}", summary="What the customer's link shows, as JSON (no login; R-TR-2/3)")
     async def show(
-        self, token: FromPath[str], read_session: NamedDependency[AsyncSession], state: State
-    ) -> TrackOut:
-        found = await service(read_session, state).resolve(token, now())
-        return TrackOut.of(found.view, token)
+        self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]
+    ) -> CustomerTrackOut:
+        found = await tracking_reads.resolve(token)
+        return CustomerTrackOut.of(found.view, token)
 
     @get("/{token:str}/events", summary="The same JSON pushed on every change (SSE; Last-Event-ID resumes)")
     async def events(
@@ -173,16 +151,15 @@ class TrackController(Controller):
         request: Request[Any, Any, Any],
         token: FromPath[str],
         channels: NamedDependency[ChannelsPlugin],
-        state: State,
+        journal: NamedDependency[Journal],
+        track_views: NamedDependency[ViewCache],
         last_event_id: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
         resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-        cache = view_cache(state)
-        async with AsyncSession(cache.engine) as session:  # short: no connection held while streaming
-            first = await service(session, state).resolve(token, now())
-        follower = TrackFollower(cache, token, first, encode(first, token))
+        first = await track_views.reads.resolve(token)  # short: no connection held while streaming
+        follower = TrackFollower(track_views, token, first, encode(first, token))
         return ServerSentEvent(
-            live_stream(channels, Journal(cache.engine), follower, resume_from),
+            live_stream(channels, journal, follower, resume_from),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
@@ -190,11 +167,10 @@ class TrackController(Controller):
     async def report(
         self,
         token: FromPath[str],
-        read_session: NamedDependency[AsyncSession],
+        tracking_reads: NamedDependency[TrackingReads],
         evidence: NamedDependency[EvidenceService],
-        state: State,
     ) -> Response[bytes]:
-        found = await service(read_session, state).resolve(token, now())
+        found = await tracking_reads.resolve(token)
         if not found.view.completed:
             raise UnknownTrackingLink
         reader = Principal(subject=f"tracking-link:{found.link_id}", role=Role.DISPATCHER)
@@ -208,10 +184,10 @@ class TrackPageController(Controller):
 
     @get("/{token:str}", summary="The customer's tracking page (mobile-first, no login)")
     async def page(
-        self, token: FromPath[str], read_session: NamedDependency[AsyncSession], state: State
+        self, token: FromPath[str], tracking_reads: NamedDependency[TrackingReads]
     ) -> Response[bytes]:
         try:
-            await service(read_session, state).resolve(token, now())
+            await tracking_reads.resolve(token)
         except UnknownTrackingLink:
             return Response(GONE_PAGE, media_type=HTML, headers=NO_STORE, status_code=404)
         return Response((CONSOLE_SRC / "track.html").read_bytes(), media_type=HTML, headers=NO_STORE)

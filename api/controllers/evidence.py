@@ -11,11 +11,9 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.background_tasks import BackgroundTask
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.evidence import (
     AcceptIn,
@@ -33,20 +31,9 @@ from dispatch.errors import InvalidInput
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceCreate, EvidenceItem, EvidenceService
 from storage.objectstore import ObjectTooLarge
-from storage.repositories.evidence import EvidenceRepository
-from storage.repositories.tickets import TicketRepository
 
 UPLOADS_PATH = "/api/v1/objects"
 """Public prefix of the filesystem backend's signed upload/download URLs."""
-
-
-def provide_evidence_service(db_session: NamedDependency[AsyncSession], state: State) -> EvidenceService:
-    return EvidenceService(
-        EvidenceRepository(db_session),
-        TicketRepository(db_session),
-        state.object_store,
-        state.evidence_config,
-    )
 
 
 class EvidenceController(Controller):
@@ -147,13 +134,12 @@ class EvidenceController(Controller):
         evidence_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         evidence: NamedDependency[EvidenceService],
-        state: State,
     ) -> Response[CompletedOut]:
         done = await evidence.complete(caller, evidence_id)
         assessment = assessment_out(done.evidence) or AssessmentOut(0.0, [], {})
         background = None
         if done.thumbnail is not None:
-            background = BackgroundTask(done.thumbnail.run, state.evidence_db.get_engine())
+            background = BackgroundTask(evidence.make_thumbnail, done.thumbnail)
         body = CompletedOut(done.evidence.id, done.evidence.status, assessment)
         return Response(body, status_code=200, background=background)
 

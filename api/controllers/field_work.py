@@ -8,10 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.common import LocationOut
 from api.schemas.field_work import (
@@ -25,17 +23,8 @@ from api.schemas.field_work import (
 )
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
-from dispatch.field_work.jobs import Job, my_jobs
+from dispatch.field_work.jobs import EngineerJob
 from dispatch.field_work.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
-from storage.repositories.field_work import WorkOrderRepository
-from storage.repositories.network import TechnicianRepository
-from storage.repositories.tickets import TicketRepository
-
-
-def provide_work_order_service(db_session: NamedDependency[AsyncSession], state: State) -> WorkOrderService:
-    return WorkOrderService(
-        WorkOrderRepository(db_session), TicketRepository(db_session), TechnicianRepository(db_session)
-    )
 
 
 def _plan(data: WorkOrderIn) -> PlanInput:
@@ -201,7 +190,7 @@ class JobOut(msgspec.Struct):
     plan: dict[str, Any]
 
     @classmethod
-    def of(cls, job: Job) -> JobOut:
+    def of(cls, job: EngineerJob) -> JobOut:
         return cls(
             work_order_id=job.work_order_id,
             state=job.state,
@@ -243,9 +232,9 @@ class MeController(Controller):
     async def jobs(
         self,
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        work_orders: NamedDependency[WorkOrderService],
         since: FromQuery[str | None] = None,
         days: Days = 7,
     ) -> JobsOut:
-        found = await my_jobs(caller, WorkOrderRepository(db_session), since, days)
+        found = await work_orders.my_jobs(caller, since, days)
         return JobsOut([JobOut.of(j) for j in found.jobs], str(found.cursor))

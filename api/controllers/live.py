@@ -12,7 +12,6 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.channels import ChannelsPlugin
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
@@ -85,7 +84,7 @@ class EventController(Controller):
         request: Request[Principal, Any, Any],
         caller: NamedDependency[Principal],
         channels: NamedDependency[ChannelsPlugin],
-        state: State,
+        journal: NamedDependency[Journal],
         topics: FromQuery[str | None] = None,
         last_event_id: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
@@ -96,7 +95,6 @@ class EventController(Controller):
         except ValueError as error:
             raise InvalidInput("topics", str(error)) from None
         resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-        journal = Journal(state.db_config.get_engine())
         return ServerSentEvent(
             live_stream(channels, journal, ConsoleFollower(caller, wanted_topics), resume_from),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

@@ -8,7 +8,6 @@ from datetime import date
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.network import (
@@ -23,11 +22,10 @@ from api.schemas.network import (
     TechnicianOut,
 )
 from api.schemas.warranty import AssetIn, DowntimeIn, DowntimeOut, WarrantyOut
-from dispatch.access.principal import OFFICE, READERS, Principal, Role
+from dispatch.access.principal import READERS, Principal
 from dispatch.network.service import NetworkService, OutletCreate, OutletUpdate, PlantCreate, TechnicianCreate
 from dispatch.warranty.service import DOWNTIME_WRITERS, AssetRegistration, DowntimeInput, WarrantyService
 from geo.areas import parse_area
-from storage.repositories.network import AssetRepository, CustomerRepository
 
 
 class PlantController(Controller):
@@ -193,9 +191,6 @@ class TechnicianController(Controller):
         return TechnicianOut.of(await network.technicians.get(technician_id))
 
 
-CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
-
-
 class CustomerController(Controller):
     path = "/api/v1/customers"
     tags = ["customers"]
@@ -204,13 +199,12 @@ class CustomerController(Controller):
     async def list_customers(
         self,
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        network: NamedDependency[NetworkService],
         q: FromQuery[str | None] = None,
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[CustomerOut]:
-        caller.require(*CUSTOMER_READERS)
-        found = await CustomerRepository(db_session).page(page, page_size, q=q)
+        found = await network.customers_page(caller, page, page_size, q)
         return Page([CustomerOut.of(c) for c in found.items], found.total, page, page_size)
 
     @get("/{customer_id:uuid}", summary="One customer")
@@ -218,13 +212,9 @@ class CustomerController(Controller):
         self,
         customer_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        network: NamedDependency[NetworkService],
     ) -> CustomerOut:
-        caller.require(*CUSTOMER_READERS)
-        return CustomerOut.of(await CustomerRepository(db_session).get(customer_id))
-
-
-CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
+        return CustomerOut.of(await network.customer(caller, customer_id))
 
 
 class AssetController(Controller):
@@ -235,13 +225,12 @@ class AssetController(Controller):
     async def list_assets(
         self,
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        network: NamedDependency[NetworkService],
         customer_id: FromQuery[uuid.UUID | None] = None,
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[AssetOut]:
-        caller.require(*CUSTOMER_READERS)
-        found = await AssetRepository(db_session).page(page, page_size, customer_id=customer_id)
+        found = await network.assets_page(caller, page, page_size, customer_id)
         return Page([AssetOut.of(a) for a in found.items], found.total, page, page_size)
 
     @get("/{asset_id:uuid}", summary="One asset")
@@ -249,10 +238,9 @@ class AssetController(Controller):
         self,
         asset_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        network: NamedDependency[NetworkService],
     ) -> AssetOut:
-        caller.require(*CUSTOMER_READERS)
-        return AssetOut.of(await AssetRepository(db_session).get(asset_id))
+        return AssetOut.of(await network.asset(caller, asset_id))
 
     @post("/", summary="Register a sold asset, bound for life to the policy version in force on sold_on")
     async def create(

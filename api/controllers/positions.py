@@ -15,42 +15,28 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, QueryParameter
 from litestar.params import JSONBody as Body
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.controllers.field_work import provide_work_order_service
-from api.schemas.positions import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
-from api.settings import Settings
+from api.schemas.positions import (
+    DeviceIn,
+    DeviceOut,
+    IngestOut,
+    PositionsIn,
+    TechnicianPositionOut,
+    TechnicianTrackOut,
+)
 from dispatch.access.principal import Principal
 from dispatch.positions.errors import InvalidPosition, UnknownDevice
-from dispatch.positions.service import DeviceCreate, IngestResult, PositionService, TrackingSettings
-from storage.repositories.network import TechnicianRepository
-from storage.repositories.positions import DeviceRepository, PositionRepository
+from dispatch.positions.service import DeviceCreate, IngestResult, PositionService
 
 FromTime = Annotated[
     datetime | None, QueryParameter(name="from", description="ISO-8601; default: to - 1 day")
 ]
 ToTime = Annotated[datetime | None, QueryParameter(name="to", description="ISO-8601; default: now")]
 INGEST_PATHS = {"osmand": "/track/osmand/", "owntracks": "/track/owntracks/", "app": "/track/osmand/"}
-
-
-def provide_position_service(db_session: NamedDependency[AsyncSession], state: State) -> PositionService:
-    settings: Settings = state.settings
-    return PositionService(
-        DeviceRepository(db_session),
-        PositionRepository(db_session),
-        TechnicianRepository(db_session),
-        provide_work_order_service(db_session, state),
-        TrackingSettings(
-            arrival_radius_m=settings.geofence_radius_m,
-            max_speed_kmh=settings.max_speed_kmh,
-            max_accuracy_m=settings.max_accuracy_m,
-        ),
-    )
 
 
 def _out(result: IngestResult) -> IngestOut:
@@ -67,13 +53,11 @@ class DeviceController(Controller):
         data: Body[DeviceIn],
         caller: NamedDependency[Principal],
         positions: NamedDependency[PositionService],
-        state: State,
     ) -> DeviceOut:
         device = await positions.register(
             caller, DeviceCreate(data.technician_id, data.protocol, data.speed_unit)
         )
-        settings: Settings = state.settings
-        url = f"{settings.public_url.rstrip('/')}{INGEST_PATHS[device.protocol]}{device.secret}"
+        url = f"{positions.settings.public_url.rstrip('/')}{INGEST_PATHS[device.protocol]}{device.secret}"
         return DeviceOut.of(device, url)
 
 
@@ -105,9 +89,9 @@ class TechnicianPositionController(Controller):
         positions: NamedDependency[PositionService],
         start: FromTime = None,
         end: ToTime = None,
-    ) -> TrackOut:
+    ) -> TechnicianTrackOut:
         rows = await positions.track(caller, technician_id, start, end)
-        return TrackOut(technician_id, [PositionOut.of(r) for r in rows])
+        return TechnicianTrackOut(technician_id, [TechnicianPositionOut.of(r) for r in rows])
 
     @get("/{technician_id:uuid}/position", summary="The latest plausible position")
     async def latest(
@@ -115,8 +99,8 @@ class TechnicianPositionController(Controller):
         technician_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
         positions: NamedDependency[PositionService],
-    ) -> PositionOut:
-        return PositionOut.of(await positions.latest(caller, technician_id))
+    ) -> TechnicianPositionOut:
+        return TechnicianPositionOut.of(await positions.latest(caller, technician_id))
 
 
 class IngestController(Controller):

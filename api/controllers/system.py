@@ -7,14 +7,14 @@ from typing import Any
 import msgspec
 from litestar import Controller, Response, get
 from litestar.channels import ChannelsPlugin
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live_listener import health_checks
 from api.outage import RETRY_AFTER_S
 from dispatch.access.principal import READERS, Principal
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 
 
 class HealthOut(msgspec.Struct):
@@ -32,8 +32,10 @@ class HealthOut(msgspec.Struct):
     tags=["system"],
     responses={503: ResponseSpec(HealthOut, description="A dependency is down; retry after Retry-After")},
 )
-async def health(state: State, channels: NamedDependency[ChannelsPlugin]) -> Response[HealthOut]:
-    checks = await health_checks(state.db_config.get_engine(), channels)
+async def health(
+    engine: NamedDependency[AsyncEngine], channels: NamedDependency[ChannelsPlugin]
+) -> Response[HealthOut]:
+    checks = await health_checks(engine, channels)
     up = all(value == "up" for value in checks.values())
     body = HealthOut(
         status="ok" if up else "degraded",
@@ -50,7 +52,7 @@ class PolicyController(Controller):
 
     @get("/", summary="Dispatch policy presets with their tiers")
     async def list_policies(
-        self, caller: NamedDependency[Principal], policies: NamedDependency[PolicyRegistry]
+        self, caller: NamedDependency[Principal], policies: NamedDependency[DispatchPolicyRegistry]
     ) -> list[dict[str, Any]]:
         caller.require(*READERS)
         return [

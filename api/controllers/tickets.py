@@ -12,7 +12,6 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
 from dispatch.access.principal import Principal
-from dispatch.errors import InvalidInput
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
 from dispatch.tickets.preview import PreviewService
 from dispatch.tickets.service import (
@@ -21,10 +20,10 @@ from dispatch.tickets.service import (
     PreviewRequest,
     SiteInput,
     TicketCreate,
+    TicketQuery,
     TicketService,
     TicketView,
 )
-from storage.repositories.tickets import TicketFilter
 
 
 class DispatchController(Controller):
@@ -50,29 +49,15 @@ class DispatchController(Controller):
         return DecisionOut.of(decision)
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """``west,south,east,north`` in WGS-84 degrees."""
-    if text is None:
-        return None
-    parts = text.split(",")
-    try:
-        west, south, east, north = (float(part) for part in parts)
-    except ValueError:
-        raise InvalidInput("bbox", "bbox must be west,south,east,north in degrees") from None
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-        raise InvalidInput("bbox", "bbox out of range: lon in [-180, 180], lat in [-90, 90], south <= north")
-    return west, south, east, north
-
-
 async def _ticket_out(view: TicketView, tickets: TicketService, with_events: bool) -> TicketOut:
     ticket = view.ticket
     decision = None
     if view.decision is not None:
         outlet_name = None
         if view.decision.outlet_id is not None:
-            outlet_name = (await tickets.outlets.get(view.decision.outlet_id)).name
+            outlet_name = await tickets.outlet_name(view.decision.outlet_id)
         decision = DecisionOut.of_row(view.decision, outlet_name, ZoneInfo(ticket.timezone))
-    events = [EventOut.of(e) for e in await tickets.tickets.events(ticket.id)] if with_events else None
+    events = [EventOut.of(e) for e in await tickets.events(ticket.id)] if with_events else None
     return TicketOut.of(ticket, decision, events, view.blocked_by)
 
 
@@ -146,12 +131,12 @@ class TicketController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[TicketOut]:
-        where = TicketFilter(
-            status=parse_choice(TicketStatus, status, "status").value if status else None,
+        where = TicketQuery(
+            status=parse_choice(TicketStatus, status, "status") if status else None,
             plant_id=plant_id,
             outlet_id=outlet_id,
-            urgency=parse_choice(Urgency, urgency, "urgency").value if urgency else None,
-            bbox=parse_bbox(bbox),
+            urgency=parse_choice(Urgency, urgency, "urgency") if urgency else None,
+            bbox=bbox,
         )
         found = await tickets.page(caller, where, page, page_size)
         return Page([TicketOut.of(t) for t in found.items], found.total, page, page_size)

@@ -6,10 +6,8 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Response, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.warranty import (
     ClaimIn,
@@ -36,42 +34,6 @@ from dispatch.warranty.facts import ExchangeClaim
 from dispatch.warranty.quote import PartLine
 from dispatch.warranty.recalls import CostInput, RecallRequest, RecallService
 from dispatch.warranty.service import WarrantyService
-from storage.repositories.network import AssetRepository, CustomerRepository, PlantRepository
-from storage.repositories.tickets import TicketRepository
-from storage.repositories.warranty import WarrantyRepository
-
-
-def provide_warranty_service(db_session: NamedDependency[AsyncSession], state: State) -> WarrantyService:
-    return WarrantyService(
-        WarrantyRepository(db_session),
-        TicketRepository(db_session),
-        AssetRepository(db_session),
-        CustomerRepository(db_session),
-        PlantRepository(db_session),
-        state.warranty_policies,
-    )
-
-
-def provide_charge_service(db_session: NamedDependency[AsyncSession], state: State) -> ChargeService:
-    return ChargeService(
-        WarrantyRepository(db_session),
-        TicketRepository(db_session),
-        AssetRepository(db_session),
-        state.warranty_policies,
-    )
-
-
-def provide_recall_service(
-    db_session: NamedDependency[AsyncSession], state: State, warranty: NamedDependency[WarrantyService]
-) -> RecallService:
-    return RecallService(
-        WarrantyRepository(db_session),
-        TicketRepository(db_session),
-        AssetRepository(db_session),
-        PlantRepository(db_session),
-        state.warranty_policies,
-        warranty,
-    )
 
 
 class TicketWarrantyController(Controller):

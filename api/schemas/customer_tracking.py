@@ -31,26 +31,26 @@ class EngineerOut(msgspec.Struct):
     company: str | None
 
 
-class PositionOut(msgspec.Struct):
+class CustomerPositionOut(msgspec.Struct):
     lon: float
     lat: float
     fix_time: datetime
 
 
-class TrackOut(msgspec.Struct):
+class CustomerTrackOut(msgspec.Struct):
     """``GET /api/v1/track/{token}`` and every event of its stream; times in the customer's zone."""
 
     state: str
     arrival_deadline: datetime | None
     eta: datetime | None
     engineer: EngineerOut | None
-    position: PositionOut | None
+    position: CustomerPositionOut | None
     arrived_at: datetime | None
     timezone: str
     report_url: str | None
 
     @classmethod
-    def of(cls, view: TrackingView, token: str) -> TrackOut:
+    def of(cls, view: TrackingView, token: str) -> CustomerTrackOut:
         engineer = EngineerOut(view.engineer_name, view.company) if view.engineer_name else None
         position = view.position
         return cls(
@@ -58,7 +58,7 @@ class TrackOut(msgspec.Struct):
             arrival_deadline=view.arrival_deadline,
             eta=view.eta,
             engineer=engineer,
-            position=PositionOut(position.lon, position.lat, position.fix_time) if position else None,
+            position=CustomerPositionOut(position.lon, position.lat, position.fix_time) if position else None,
             arrived_at=view.arrived_at,
             timezone=view.timezone,
             report_url=f"/api/v1/track/{token}/report.pdf" if view.completed else None,

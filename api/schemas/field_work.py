@@ -17,12 +17,12 @@ Text = Annotated[str, msgspec.Meta(max_length=2000)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class PartIn(msgspec.Struct, forbid_unknown_fields=True):
+class WorkOrderPartIn(msgspec.Struct, forbid_unknown_fields=True):
     code: Code
     qty: Annotated[int, msgspec.Meta(ge=1)] = 1
 
 
-class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
+class WorkPlanIn(msgspec.Struct, forbid_unknown_fields=True):
     """R-DI-6: the repair plan the dispatcher confirms with the assignment."""
 
     summary: Text | None = None
@@ -30,14 +30,14 @@ class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
     required_skills: list[Code] = []
     documents: list[Code] = []
     tools: list[Code] = []
-    parts: list[PartIn] = []
+    parts: list[WorkOrderPartIn] = []
     welding: bool = False
 
 
 class WorkOrderIn(msgspec.Struct, forbid_unknown_fields=True):
     ticket_id: uuid.UUID
     technician_id: uuid.UUID
-    plan: PlanIn | None = None
+    plan: WorkPlanIn | None = None
 
 
 class EventIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -108,7 +108,7 @@ class SyncOut(msgspec.Struct):
     results: list[EventResultOut]
 
 
-class PointOut(msgspec.Struct):
+class EventPointOut(msgspec.Struct):
     lon: float
     lat: float
 
@@ -129,7 +129,7 @@ class WorkOrderEventOut(msgspec.Struct):
     server_time: datetime
     sla_time: datetime | None
     time_source: str | None
-    position: PointOut | None
+    position: EventPointOut | None
     reason: str | None
     code: str | None
     data: dict[str, Any]
@@ -138,7 +138,7 @@ class WorkOrderEventOut(msgspec.Struct):
     def of(cls, row: WorkOrderEvent) -> WorkOrderEventOut:
         position = None
         if row.position_lon is not None and row.position_lat is not None:
-            position = PointOut(row.position_lon, row.position_lat)
+            position = EventPointOut(row.position_lon, row.position_lat)
         return cls(
             id=row.id,
             seq=row.seq,

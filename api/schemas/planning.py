@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from dispatch.planning.service import PlanState
 from storage.models import Plan
 
 
@@ -18,7 +19,7 @@ class ScopeIn(msgspec.Struct, forbid_unknown_fields=True):
     outlet_id: uuid.UUID | None = None
 
 
-class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
+class RoutePlanIn(msgspec.Struct, forbid_unknown_fields=True):
     scope: ScopeIn
     horizon_hours: int = 72
     """72 … 240: at least three working days, so 48 h and 72 h promises are planned."""
@@ -32,7 +33,7 @@ class PlanQueuedOut(msgspec.Struct):
     progress: float
 
 
-class PointOut(msgspec.Struct):
+class RoutePointOut(msgspec.Struct):
     lon: float
     lat: float
 
@@ -57,7 +58,7 @@ class StopOut(msgspec.Struct):
     """Deadline minus planned arrival, seconds; negative = late."""
     late: bool
     pinned: bool
-    location: PointOut
+    location: RoutePointOut
 
 
 class BreakOut(msgspec.Struct):
@@ -134,13 +135,14 @@ class PlanOut(msgspec.Struct):
     committed_at: datetime | None = None
 
     @classmethod
-    def of(cls, plan: Plan) -> PlanOut:
+    def of(cls, plan: Plan, state: PlanState | None = None) -> PlanOut:
+        """``state``: the plan's status as read (``dispatch/planning/service.py:state_of``)."""
         result = plan.result or {}
         return cls(
             id=plan.id,
-            status=plan.status,
+            status=state.status if state else plan.status,
             progress=round(float(plan.progress), 3),
-            stage=plan.stage,
+            stage=state.stage if state else plan.stage,
             scope=ScopeOut(plan.scope_type, plan.plant_id, plan.outlet_id),
             horizon_hours=plan.horizon_hours,
             time_limit_s=float(plan.time_limit_s),
@@ -151,7 +153,7 @@ class PlanOut(msgspec.Struct):
             unassigned=msgspec.convert(result.get("unassigned", []), list[UnassignedOut]),
             excluded_engineers=msgspec.convert(result.get("excluded_engineers", []), list[ExcludedOut]),
             blocked_tickets=dict(plan.inputs.get("blocked", {})),
-            error=plan.error,
+            error=state.error if state else plan.error,
             stats=result.get("stats"),
             committed_at=plan.committed_at,
         )

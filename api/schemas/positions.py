@@ -48,7 +48,7 @@ class IngestOut(msgspec.Struct):
     arrivals: list[uuid.UUID]
 
 
-class PositionOut(msgspec.Struct):
+class TechnicianPositionOut(msgspec.Struct):
     device_id: uuid.UUID
     fix_time: datetime
     lon: float
@@ -61,7 +61,7 @@ class PositionOut(msgspec.Struct):
     flags: list[str]
 
     @classmethod
-    def of(cls, row: Position | LatestPosition) -> PositionOut:
+    def of(cls, row: Position | LatestPosition) -> TechnicianPositionOut:
         return cls(
             device_id=row.device_id,
             fix_time=row.fix_time,
@@ -76,6 +76,6 @@ class PositionOut(msgspec.Struct):
         )
 
 
-class TrackOut(msgspec.Struct):
+class TechnicianTrackOut(msgspec.Struct):
     technician_id: uuid.UUID
-    positions: list[PositionOut]
+    positions: list[TechnicianPositionOut]

@@ -252,7 +252,7 @@ class ExclusionOut(msgspec.Struct):
         )
 
 
-class PartIn(msgspec.Struct, forbid_unknown_fields=True):
+class QuotePartIn(msgspec.Struct, forbid_unknown_fields=True):
     sku: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     quantity: Annotated[int, msgspec.Meta(ge=1, le=10000)]
     unit_price: Decimal
@@ -263,7 +263,7 @@ class QuoteIn(msgspec.Struct, forbid_unknown_fields=True):
     """Without labour hours the fault type's standard hours apply; without distance, the decision's."""
 
     labour_hours: Decimal | None = None
-    parts: list[PartIn] = msgspec.field(default_factory=list)
+    parts: list[QuotePartIn] = msgspec.field(default_factory=list)
     distance_km: Decimal | None = None
 
 

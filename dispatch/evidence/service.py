@@ -14,10 +14,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from anyio import to_thread
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.access.principal import READERS, Principal, Role
 from dispatch.errors import InvalidInput, StateConflict
@@ -138,13 +139,20 @@ class EvidenceService:
         tickets: TicketRepository,
         store: ObjectStore,
         config: EvidenceConfig,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        background: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
     ) -> None:
         self.evidence = evidence
         self.tickets = tickets
         self.store = store
         self.config = config
+        self.background = background
+        """Sessions for work after the answer (thumbnails): each job is its own unit of work."""
         self.clock = clock
+
+    async def make_thumbnail(self, job: ThumbnailJob) -> None:
+        """Background task after ``complete`` answered (R-NW-1, R-FU-6): never in the request."""
+        await job.run(self.background)
 
     # -- access --------------------------------------------------------------------------------
     async def _ticket(self, caller: Principal, ticket_id: uuid.UUID) -> Ticket:

@@ -7,11 +7,12 @@ import uuid
 from dataclasses import dataclass
 
 from anyio import to_thread
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.evidence.imaging import make_thumbnail
 from storage.objectstore import ObjectStore, derived_key
 from storage.repositories.evidence import EvidenceRepository
+from storage.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +26,13 @@ class ThumbnailJob:
     key: str
     data: bytes
 
-    async def run(self, engine: AsyncEngine) -> None:
+    async def run(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Background work: a failure is logged (the list then shows no thumbnail), never raised."""
         try:
             thumb = await to_thread.run_sync(make_thumbnail, self.data)
             thumb_key = derived_key(self.key, "thumb")
             await to_thread.run_sync(self.store.put, thumb_key, thumb, "image/jpeg")
-            async with AsyncSession(engine) as session, session.begin():
+            async with unit_of_work(sessions) as session:
                 await EvidenceRepository(session).set_thumbnail(self.evidence_id, thumb_key)
         except Exception:  # background task: nobody to answer to; keep the worker alive
             log.exception("thumbnail for evidence %s failed", self.evidence_id)

@@ -35,12 +35,13 @@ from dispatch.field_work.model import (
     Transition,
     WorkOrderSnapshot,
 )
-from dispatch.field_work.states import EventType, Role, WorkOrderState
+from dispatch.field_work.states import ActorRole, EventType, WorkOrderState
 from dispatch.field_work.sync import StoredEvent, SyncResult, SyncStatus, classify, content_hash
 
 __all__ = [
     "GUARD_CODES",
     "Actor",
+    "ActorRole",
     "CalendarNotCovered",
     "ChecklistCode",
     "ChecklistConfigError",
@@ -55,7 +56,6 @@ __all__ = [
     "PartUse",
     "Rejection",
     "RejectionCode",
-    "Role",
     "Signoff",
     "StoredEvent",
     "SyncResult",

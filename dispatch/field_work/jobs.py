@@ -23,7 +23,7 @@ MAX_DAYS = 31
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
+class EngineerJob:
     work_order_id: UUID
     state: str
     revision: int
@@ -51,7 +51,7 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Jobs:
-    jobs: list[Job]
+    jobs: list[EngineerJob]
     cursor: int
 
 
@@ -74,13 +74,13 @@ async def my_jobs(caller: Principal, repository: WorkOrderRepository, since: str
     cursor = parse_cursor(since)
     horizon = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=days + 1)
     rows = await repository.jobs_of(me, since_revision=cursor, open_states=OPEN_STATES, due_before=horizon)
-    jobs: list[Job] = []
+    jobs: list[EngineerJob] = []
     for wo, ticket in rows:
         site = LonLat(ticket.site_lon, ticket.site_lat)
         template = template_for(wo.fault_type, welding=wo.requires_welding)
         state = WorkOrderState(wo.state)
         jobs.append(
-            Job(
+            EngineerJob(
                 work_order_id=wo.id,
                 state=wo.state,
                 revision=wo.revision,

@@ -22,8 +22,8 @@ from dispatch.field_work.model import (
     Transition,
     WorkOrderSnapshot,
 )
+from dispatch.field_work.states import ActorRole
 from dispatch.field_work.states import EventType as E
-from dispatch.field_work.states import Role
 from dispatch.field_work.states import WorkOrderState as S
 
 _OPEN_BEFORE_SITE = frozenset({S.ASSIGNED, S.ACCEPTED, S.DECLINED, S.EN_ROUTE, S.PAUSED})
@@ -55,17 +55,17 @@ SOURCES: dict[E, frozenset[S]] = {
 }
 """For each event type, the states it may be applied in."""
 
-_ENGINEER = frozenset({Role.ENGINEER})
-ROLES: dict[E, frozenset[Role]] = {
+_ENGINEER = frozenset({ActorRole.ENGINEER})
+ROLES: dict[E, frozenset[ActorRole]] = {
     **{e: _ENGINEER for e in E},
-    E.ARRIVE: frozenset({Role.ENGINEER, Role.SYSTEM}),  # SYSTEM: geofence arrival
-    E.APPROVE_RETURN: frozenset({Role.QA}),  # R-OS-3
-    E.QA_INSPECTED: frozenset({Role.QA}),  # R-OS-5
-    E.CANCEL: frozenset({Role.DISPATCHER}),
-    E.REASSIGN: frozenset({Role.DISPATCHER}),
-    E.HAND_TO_OUTLET: frozenset({Role.DISPATCHER}),
-    E.RESUME: frozenset({Role.ENGINEER, Role.DISPATCHER}),
-    E.RETURN_TO_FACTORY: frozenset({Role.ENGINEER, Role.DISPATCHER}),
+    E.ARRIVE: frozenset({ActorRole.ENGINEER, ActorRole.SYSTEM}),  # SYSTEM: geofence arrival
+    E.APPROVE_RETURN: frozenset({ActorRole.QA}),  # R-OS-3
+    E.QA_INSPECTED: frozenset({ActorRole.QA}),  # R-OS-5
+    E.CANCEL: frozenset({ActorRole.DISPATCHER}),
+    E.REASSIGN: frozenset({ActorRole.DISPATCHER}),
+    E.HAND_TO_OUTLET: frozenset({ActorRole.DISPATCHER}),
+    E.RESUME: frozenset({ActorRole.ENGINEER, ActorRole.DISPATCHER}),
+    E.RETURN_TO_FACTORY: frozenset({ActorRole.ENGINEER, ActorRole.DISPATCHER}),
 }
 """Who may send each event. Engineers may act only on the job assigned to them."""
 
@@ -108,7 +108,7 @@ def apply(work_order: WorkOrderSnapshot, event: Event, actor: Actor, now: dateti
 
     if actor.role not in ROLES[event.type]:
         return reject(RejectionCode.FORBIDDEN, f"a {actor.role} may not send {event.type}")
-    if actor.role is Role.ENGINEER and actor.id != work_order.technician_id:
+    if actor.role is ActorRole.ENGINEER and actor.id != work_order.technician_id:
         return reject(RejectionCode.NOT_OWN_JOB, "this work order is not assigned to you")
     if event.work_order_id != work_order.id:
         return reject(RejectionCode.INVALID_DATA, "the event names another work order")

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from dispatch.field_work.checklists import ChecklistCode
 from dispatch.field_work.clock import TimeSource
-from dispatch.field_work.states import EventType, Role, WorkOrderState
+from dispatch.field_work.states import ActorRole, EventType, WorkOrderState
 from geo.coordinates import LonLat
 
 JSONValue: TypeAlias = "str | int | float | bool | list[JSONValue] | dict[str, JSONValue] | None"
@@ -28,7 +28,7 @@ class Actor:
     """Who sends an event: an engineer, QA, a dispatcher, or the server (``id`` ``None``)."""
 
     id: UUID | None
-    role: Role
+    role: ActorRole
 
 
 @dataclass(frozen=True, slots=True)

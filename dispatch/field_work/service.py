@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from dispatch.access.principal import OFFICE, Principal
-from dispatch.access.principal import Role as AccessRole
+from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict
 from dispatch.field_work.errors import EventMismatch, EventRejected, NotDispatchable
+from dispatch.field_work.jobs import Jobs, my_jobs
 from dispatch.field_work.model import Actor, Event, JSONValue, RejectionCode
 from dispatch.field_work.records import event_row, geofence_event_id, snapshot_of, stored_of, write_back
-from dispatch.field_work.states import EventType, Role, WorkOrderState
+from dispatch.field_work.states import ActorRole, EventType, WorkOrderState
 from dispatch.field_work.sync import SyncResult, SyncStatus, classify
 from dispatch.tickets.dispatchability import CLOSED_STATES, blocked_by
 from dispatch.tickets.intake import TicketStatus
@@ -29,12 +29,13 @@ from storage.models import Ticket, WorkOrder, WorkOrderEvent
 from storage.repositories.field_work import WorkOrderRepository
 from storage.repositories.network import TechnicianRepository
 from storage.repositories.tickets import TicketRepository
+from storage.repositories.warranty import WarrantyRepository
 
 S = WorkOrderState
 DISPATCHED = frozenset({S.ASSIGNED, S.ACCEPTED})
 RESOLVED = frozenset({S.COMPLETED, S.REPORTED})
 ENDED = frozenset({S.DECLINED, S.CANCELLED, S.HANDED_TO_OUTLET})
-READERS = (*OFFICE, AccessRole.QA, AccessRole.EXECUTIVE, AccessRole.ENGINEER)
+READERS = (*OFFICE, Role.QA, Role.EXECUTIVE, Role.ENGINEER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +96,14 @@ class WorkOrderView:
 
 def actor_of(caller: Principal) -> Actor:
     """The lifecycle role of a caller; engineers need their technician claim."""
-    if caller.role is AccessRole.ENGINEER:
+    if caller.role is Role.ENGINEER:
         if caller.technician_id is None:
             raise NotPermitted("an engineer token needs a technician claim")
-        return Actor(caller.technician_id, Role.ENGINEER)
+        return Actor(caller.technician_id, ActorRole.ENGINEER)
     if caller.role in OFFICE:
-        return Actor(None, Role.DISPATCHER)
-    if caller.role is AccessRole.QA:
-        return Actor(None, Role.QA)
+        return Actor(None, ActorRole.DISPATCHER)
+    if caller.role is Role.QA:
+        return Actor(None, ActorRole.QA)
     raise NotPermitted(f"role {caller.role.value!r} may not change work orders")
 
 
@@ -131,17 +132,22 @@ def parse_event(item: EventInput, now: datetime) -> Event:
 
 class WorkOrderService:
     def __init__(
-        self, work_orders: WorkOrderRepository, tickets: TicketRepository, technicians: TechnicianRepository
+        self,
+        work_orders: WorkOrderRepository,
+        tickets: TicketRepository,
+        technicians: TechnicianRepository,
+        warranties: WarrantyRepository,
     ) -> None:
         self.work_orders = work_orders
         self.tickets = tickets
         self.technicians = technicians
+        self.warranties = warranties
 
     async def create(self, caller: Principal, data: WorkOrderCreate) -> WorkOrder:
         """Assign a ticket to an engineer (R-DI-6 facts come with it); 409 when not dispatchable."""
         caller.require(*OFFICE)
         ticket = await self.tickets.get(data.ticket_id)
-        blockers = await blocked_by(self.tickets.session, ticket)
+        blockers = await blocked_by(self.warranties, ticket)
         if blockers:
             raise NotDispatchable(list(blockers))
         technician = await self.technicians.get(data.technician_id)
@@ -184,6 +190,10 @@ class WorkOrderService:
         await self._follow(ticket)
         return row
 
+    async def my_jobs(self, caller: Principal, since: str | None, days: int) -> Jobs:
+        """The engineer's own jobs (``dispatch/field_work/jobs.py``)."""
+        return await my_jobs(caller, self.work_orders, since, days)
+
     async def get(self, caller: Principal, work_order_id: uuid.UUID) -> WorkOrderView:
         caller.require(*READERS)
         row = await self._visible(caller, work_order_id)
@@ -223,11 +233,11 @@ class WorkOrderService:
         self, caller: Principal, work_order_id: uuid.UUID, note: str | None
     ) -> EventAnswer:
         """R-OS-3: QA approves the engineer's return (the engineer may not leave before)."""
-        caller.require(AccessRole.QA, AccessRole.ADMIN)
+        caller.require(Role.QA, Role.ADMIN)
         data: dict[str, JSONValue] = {"note": note} if note else {}
         event = Event(uuid.uuid4(), work_order_id, EventType.APPROVE_RETURN, data=data)
         now = datetime.now(UTC)
-        answer = await self._process(caller, Actor(None, Role.QA), event, now, "id")
+        answer = await self._process(caller, Actor(None, ActorRole.QA), event, now, "id")
         if answer.status is not SyncStatus.APPLIED:
             raise EventRejected(
                 answer_detail(answer),
@@ -251,13 +261,13 @@ class WorkOrderService:
             position=point,
             data={"source": "geofence"},
         )
-        system = Principal(subject="geofence", role=AccessRole.ADMIN)
-        return await self._process(system, Actor(None, Role.SYSTEM), event, datetime.now(UTC), "id")
+        system = Principal(subject="geofence", role=Role.ADMIN)
+        return await self._process(system, Actor(None, ActorRole.SYSTEM), event, datetime.now(UTC), "id")
 
     async def _visible(self, caller: Principal, work_order_id: uuid.UUID, lock: bool = False) -> WorkOrder:
         """A work order the caller may see; another engineer's job does not exist for them."""
         row = await self.work_orders.get(work_order_id, lock=lock)
-        if caller.role is AccessRole.ENGINEER:
+        if caller.role is Role.ENGINEER:
             me = caller.technician_id
             if me is None or (row.technician_id != me and me not in (row.former_technician_ids or ())):
                 raise NotFound("work order", work_order_id)
@@ -290,7 +300,7 @@ class WorkOrderService:
                 tuple(existing.allowed),
                 tuple(existing.details),
             )
-        label = caller.label if actor.role is not Role.SYSTEM else "system:geofence"
+        label = caller.label if actor.role is not ActorRole.SYSTEM else "system:geofence"
         await self.work_orders.add_event(
             event_row(event, result, previous=before, actor=actor, actor_label=label, now=now)
         )

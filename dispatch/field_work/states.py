@@ -69,7 +69,7 @@ class EventType(StrEnum):
     HAND_TO_OUTLET = "hand_to_outlet"
 
 
-class Role(StrEnum):
+class ActorRole(StrEnum):
     """Who sends an event. ``system`` is the server itself (geofence arrival)."""
 
     ENGINEER = "engineer"

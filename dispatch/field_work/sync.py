@@ -28,7 +28,7 @@ from dispatch.field_work.model import (
     Transition,
     WorkOrderSnapshot,
 )
-from dispatch.field_work.states import CLOSED_BY_DISPATCHER, Role, WorkOrderState
+from dispatch.field_work.states import CLOSED_BY_DISPATCHER, ActorRole, WorkOrderState
 
 
 class SyncStatus(StrEnum):
@@ -132,7 +132,7 @@ def classify(
 
 def _conflict(wo: WorkOrderSnapshot, actor: Actor) -> str | None:
     """Why an engineer's offline event collides with what the dispatcher did meanwhile."""
-    if actor.role is not Role.ENGINEER or actor.id is None:
+    if actor.role is not ActorRole.ENGINEER or actor.id is None:
         return None
     if wo.technician_id != actor.id and actor.id in wo.former_technician_ids:
         return "reassigned"

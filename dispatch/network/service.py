@@ -11,12 +11,21 @@ from shapely.geometry import MultiPolygon
 
 from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.errors import InvalidInput
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 from geo.areas import area_ewkt
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
-from storage.models import Outlet, Plant, Technician
-from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
+from storage.models import Asset, Customer, Outlet, Plant, Technician
+from storage.repositories.network import (
+    AssetRepository,
+    CustomerRepository,
+    OutletRepository,
+    PlantRepository,
+    TechnicianRepository,
+)
+from storage.repositories.pages import RowPage
+
+CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +80,37 @@ class NetworkService:
         plants: PlantRepository,
         outlets: OutletRepository,
         technicians: TechnicianRepository,
-        policies: PolicyRegistry,
+        customers: CustomerRepository,
+        assets: AssetRepository,
+        policies: DispatchPolicyRegistry,
     ) -> None:
         self.plants = plants
         self.outlets = outlets
         self.technicians = technicians
+        self.customers = customers
+        self.assets = assets
         self.policies = policies
+
+    async def customers_page(
+        self, caller: Principal, page: int, page_size: int, q: str | None
+    ) -> RowPage[Customer]:
+        """Customers, ``q`` matching a name or phone."""
+        caller.require(*CUSTOMER_READERS)
+        return await self.customers.page(page, page_size, q=q)
+
+    async def customer(self, caller: Principal, customer_id: uuid.UUID) -> Customer:
+        caller.require(*CUSTOMER_READERS)
+        return await self.customers.get(customer_id)
+
+    async def assets_page(
+        self, caller: Principal, page: int, page_size: int, customer_id: uuid.UUID | None
+    ) -> RowPage[Asset]:
+        caller.require(*CUSTOMER_READERS)
+        return await self.assets.page(page, page_size, customer_id=customer_id)
+
+    async def asset(self, caller: Principal, asset_id: uuid.UUID) -> Asset:
+        caller.require(*CUSTOMER_READERS)
+        return await self.assets.get(asset_id)
 
     async def create_plant(self, caller: Principal, data: PlantCreate) -> Plant:
         caller.require(Role.ADMIN, Role.DISPATCHER)

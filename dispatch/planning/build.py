@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from dispatch.planning.catalog import WorkingDay, priority, service_rule
-from dispatch.planning.routing import BreakRule, Problem, Shift, TimeWindow, TravelMatrix, Vehicle, Visit
+from dispatch.planning.routing import BreakRule, Problem, RoutingMatrix, Shift, TimeWindow, Vehicle, Visit
 from dispatch.planning.routing.feasibility import alone_reason
 from dispatch.planning.snapshot import Engineer, Interval, Job, Snapshot
 from geo.coordinates import LonLat
@@ -41,7 +41,7 @@ class Excluded:
 
 
 @dataclass(frozen=True, eq=False)
-class Built:
+class BuiltProblem:
     """The problem and how its indices map back to the snapshot."""
 
     problem: Problem
@@ -148,13 +148,13 @@ def _windows(job: Job, epoch: datetime, horizon_s: int) -> tuple[TimeWindow, ...
     return tuple(out)
 
 
-def _full_matrix(points: Sequence[LonLat], travel: TravelModel) -> TravelMatrix:
-    return TravelMatrix.of(travel.matrix(points, points))
+def _full_matrix(points: Sequence[LonLat], travel: TravelModel) -> RoutingMatrix:
+    return RoutingMatrix.of(travel.matrix(points, points))
 
 
 def _sparse_matrix(
     points: Sequence[LonLat], groups: Sequence[Sequence[int]], free: Sequence[int], travel: TravelModel
-) -> TravelMatrix:
+) -> RoutingMatrix:
     """Only the pairs a committed plan and an insertion can use: legs inside each vehicle's
     group (its start and its stops) and every pair with a free visit. Others: unreachable."""
     n = len(points)
@@ -178,7 +178,7 @@ def _sparse_matrix(
             col.seconds[:, 0],
             col.reachable[:, 0],
         )
-    return TravelMatrix(meters, seconds, reachable)
+    return RoutingMatrix(meters, seconds, reachable)
 
 
 def build(
@@ -187,7 +187,7 @@ def build(
     travel: TravelModel | None = None,
     sequences: Mapping[str, Sequence[str]] | None = None,
     relax_late: bool = True,
-) -> Built:
+) -> BuiltProblem:
     """The routing problem of a snapshot.
 
     ``sequences`` (ticket ids per engineer id: a committed plan) switches to the sparse matrix
@@ -268,9 +268,17 @@ def build(
                 late.add(visit.id)
         if late:
             problem = replace(problem, visits=tuple(relaxed))
-    return Built(
+    return BuiltProblem(
         problem, epoch, tuple(engineers), snapshot.jobs, tuple(points), tuple(excluded), frozenset(late)
     )
 
 
-__all__ = ["MAX_HORIZON_HOURS", "MIN_HORIZON_HOURS", "Built", "Excluded", "Interval", "build", "shifts_of"]
+__all__ = [
+    "MAX_HORIZON_HOURS",
+    "MIN_HORIZON_HOURS",
+    "BuiltProblem",
+    "Excluded",
+    "Interval",
+    "build",
+    "shifts_of",
+]

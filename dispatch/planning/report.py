@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from dispatch.planning.build import Built
+from dispatch.planning.build import BuiltProblem
 from dispatch.planning.routing import Solution, Violation
 from geo.geojson import line_string
 
@@ -23,7 +23,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _detail(built: Built, ticket_id: str, reason: str) -> str:
+def _detail(built: BuiltProblem, ticket_id: str, reason: str) -> str:
     if reason not in ("no_skill", "no_engineer"):
         return REASON_TEXT.get(reason, reason)
     job = built.jobs[[j.ticket_id for j in built.jobs].index(ticket_id)]
@@ -35,7 +35,7 @@ def _detail(built: Built, ticket_id: str, reason: str) -> str:
     return f"no engineer of {job.team} has all of {needed} (R-DI-6)"
 
 
-def report(built: Built, solution: Solution, violations: Sequence[Violation] = ()) -> dict[str, Any]:
+def report(built: BuiltProblem, solution: Solution, violations: Sequence[Violation] = ()) -> dict[str, Any]:
     """Routes with stops (arrival, deadline, slack), GeoJSON lines, totals, unassigned, reasons."""
     tz = built.epoch.tzinfo
     jobs = {j.ticket_id: j for j in built.jobs}

@@ -2,7 +2,8 @@
 
 A job is an asyncio task owned by the runner (not by the request), so it survives the request
 that queued it; the CPU-bound work runs in a worker process, off the event loop. The runner
-writes with its own short transactions.
+writes with its own short units of work (``storage/unit_of_work.py``). The composition root
+builds it once (``api/composition.py``) and closes it with the app.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dispatch.planning.snapshot import Snapshot
 from dispatch.planning.worker import PlanOutcome, run_plan
 from storage.repositories.planning import PlanRepository
+from storage.unit_of_work import unit_of_work
 
 logger = logging.getLogger("aftersales.planning")
 
@@ -55,7 +57,7 @@ class PlanRunner:
             await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def _write(self, plan_id: uuid.UUID, **values: Any) -> None:
-        async with self.sessions() as session, session.begin():
+        async with unit_of_work(self.sessions) as session:
             plan = await PlanRepository(session).get(plan_id, lock=True)
             for key, value in values.items():
                 setattr(plan, key, value)

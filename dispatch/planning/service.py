@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from anyio import to_thread
@@ -17,8 +18,9 @@ from dispatch.errors import InvalidInput, StateConflict
 from dispatch.field_work.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
 from dispatch.planning.build import MAX_HORIZON_HOURS, MIN_HORIZON_HOURS
 from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
-from dispatch.planning.load import PLANNABLE, Loaded, Scope, load_snapshot
+from dispatch.planning.load import PLANNABLE, Loaded, Scope, SnapshotLoader
 from dispatch.planning.report import REASON_TEXT, sequences_of
+from dispatch.planning.runner import PlanRunner
 from dispatch.planning.snapshot import Snapshot, changes, fingerprint, from_json, to_json
 from dispatch.planning.worker import run_insert
 from storage.models import Plan, TechnicianAbsence
@@ -48,6 +50,32 @@ class Queued:
     plan: Plan
     snapshot: Snapshot
     initial_routes: dict[str, list[str]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanState:
+    """Where a plan is, as read: a queued/running plan whose worker is gone reads as failed."""
+
+    status: str
+    stage: str
+    error: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRead:
+    plan: Plan
+    state: PlanState
+
+
+def state_of(plan: Plan, now: datetime) -> PlanState:
+    """Computed on read (a GET never writes): a queued or running plan older than its time limit
+    plus ``LOST_AFTER_S`` lost its worker to a restart."""
+    if plan.status in ("queued", "running"):
+        limit = timedelta(seconds=plan.time_limit_s + LOST_AFTER_S)
+        if now - plan.created_at > limit:
+            lost = {"reason": "worker_lost", "detail": "the service restarted during the solve"}
+            return PlanState("failed", "worker_lost", lost)
+    return PlanState(plan.status, plan.stage, plan.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +110,9 @@ class PlanService:
         technicians: TechnicianRepository,
         tickets: TicketRepository,
         work_orders: WorkOrderService,
+        snapshots: SnapshotLoader,
+        runner: PlanRunner,
+        clock: Callable[[], datetime],
     ) -> None:
         self.plans = plans
         self.plants = plants
@@ -89,6 +120,9 @@ class PlanService:
         self.technicians = technicians
         self.tickets = tickets
         self.work_orders = work_orders
+        self.snapshots = snapshots
+        self.runner = runner
+        self.clock = clock
 
     async def _scope(self, data: PlanRequest) -> tuple[Scope, str]:
         if data.outlet_id is not None:
@@ -101,15 +135,15 @@ class PlanService:
 
     async def _load(self, plan: Plan, now: datetime, since: datetime | None = None) -> Loaded:
         scope = Scope(plan.scope_type, plan.plant_id, plan.outlet_id)
-        return await load_snapshot(self.plans, scope, plan.timezone, now, plan.horizon_hours, since)
+        return await self.snapshots.load(scope, plan.timezone, now, plan.horizon_hours, since)
 
     async def create(self, caller: Principal, data: PlanRequest) -> Queued:
         """Check the request, read the scope's snapshot now, save the plan row as ``queued``."""
         caller.require(*OFFICE)
         check_request(data)
         scope, timezone = await self._scope(data)
-        now = datetime.now(UTC).replace(microsecond=0)
-        loaded = await load_snapshot(self.plans, scope, timezone, now, data.horizon_hours)
+        now = self.clock().replace(microsecond=0)
+        loaded = await self.snapshots.load(scope, timezone, now, data.horizon_hours)
         if not loaded.snapshot.engineers:
             raise InvalidInput("scope", f"the {scope.type} {scope.id} has no active engineer to plan")
         plan = await self.plans.add(
@@ -150,16 +184,16 @@ class PlanService:
         )
         return await self.create(caller, request)
 
-    async def get(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
+    async def solve(self, queued: Queued) -> None:
+        """Start the queued plan's solve in the background (after the request has committed)."""
+        plan = queued.plan
+        await self.runner.start(plan.id, queued.snapshot, plan.time_limit_s, queued.initial_routes)
+
+    async def get(self, caller: Principal, plan_id: uuid.UUID) -> PlanRead:
+        """The plan as it is; reads never write (its lost-worker state is computed, ``state_of``)."""
         caller.require(*READERS)
         plan = await self.plans.get(plan_id)
-        if plan.status in ("queued", "running"):
-            limit = timedelta(seconds=plan.time_limit_s + LOST_AFTER_S)
-            if datetime.now(UTC) - plan.created_at > limit:
-                plan.status, plan.stage = "failed", "worker_lost"
-                plan.error = {"reason": "worker_lost", "detail": "the service restarted during the solve"}
-                await self.plans.flush()
-        return plan
+        return PlanRead(plan, state_of(plan, self.clock()))
 
     async def commit(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
         """Assign the plan's work orders; 409 when the world changed since the plan was made."""
@@ -171,7 +205,7 @@ class PlanService:
             )
         await self.plans.lock_scope(plan.plant_id, plan.outlet_id)
         before = from_json(plan.inputs["snapshot"])
-        loaded = await self._load(plan, datetime.now(UTC), since=plan.planned_at)
+        loaded = await self._load(plan, self.clock(), since=plan.planned_at)
         if fingerprint(loaded.snapshot) != plan.fingerprint:
             diff = changes(before, loaded.snapshot)
             raise PlanStale(f"the world changed since plan {plan.id} was made: plan again", diff)
@@ -201,7 +235,7 @@ class PlanService:
             route["stops"] = stops
         plan.result = result
         plan.status, plan.stage = "committed", "committed"
-        plan.committed_at, plan.committed_by = datetime.now(UTC), caller.label
+        plan.committed_at, plan.committed_by = self.clock(), caller.label
         await self.plans.supersede(plan)
         await self.plans.flush()
         return plan
@@ -248,7 +282,7 @@ class PlanService:
             )
         await self.plans.lock_scope(plan.plant_id, plan.outlet_id)
         ticket = await self.tickets.get(ticket_id)
-        loaded = await self._load(plan, datetime.now(UTC).replace(microsecond=0))
+        loaded = await self._load(plan, self.clock().replace(microsecond=0))
         current = loaded.snapshot
         key = str(ticket_id)
         if key in loaded.blocked:

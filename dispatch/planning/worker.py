@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dispatch.planning.build import Built, build
+from dispatch.planning.build import BuiltProblem, build
 from dispatch.planning.report import report
-from dispatch.planning.routing import InsertionRefused, SolveParams, insert_urgent, solve, validate
+from dispatch.planning.routing import NoInsertion, SolveParams, insert_urgent, solve, validate
 from dispatch.planning.routing.solver import finalize
 from dispatch.planning.snapshot import Snapshot
 
@@ -137,7 +137,7 @@ def run_insert(snapshot: Snapshot, sequences: Mapping[str, Sequence[str]], ticke
     planned = {v.id for seq in seqs.values() for v in seq}
     committed = finalize(base, seqs, [v for v in base.visits if v.id not in planned], {})
     found = insert_urgent(base, committed, new)
-    if isinstance(found, InsertionRefused):
+    if isinstance(found, NoInsertion):
         return InsertOutcome(None, None, None, found.reason, time.monotonic() - started)
     if validate(problem, found):  # the independent gate, as for every published plan
         return InsertOutcome(None, None, None, "capacity", time.monotonic() - started)
@@ -147,6 +147,6 @@ def run_insert(snapshot: Snapshot, sequences: Mapping[str, Sequence[str]], ticke
     return InsertOutcome(result, route.vehicle_id, position, None, time.monotonic() - started)
 
 
-def built_for(snapshot: Snapshot) -> Built:
+def built_for(snapshot: Snapshot) -> BuiltProblem:
     """The problem a snapshot gives (for benchmarks and tests)."""
     return build(snapshot)

@@ -50,6 +50,8 @@ class TrackingSettings:
     arrival_radius_m: float = DEFAULT_ARRIVAL_RADIUS_M
     max_speed_kmh: float = DEFAULT_MAX_SPEED_KMH
     max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
+    public_url: str = ""
+    """Where tracking clients reach this service (a device's ingest URL starts with it)."""
 
 
 @dataclass(frozen=True, slots=True)

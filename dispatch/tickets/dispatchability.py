@@ -1,7 +1,7 @@
 """Whether a ticket may be dispatched now, and if not, every reason why (``blocked_by``).
 
-Each rule family adds its own reason code here, so the ticket view, work-order assignment (409)
-and the console all ask one function:
+Each rule family adds its own reason code here, so the ticket view, work-order assignment (409),
+the route planner (``dispatch/planning/load.py``) and the console all ask one rule:
 
 - ``needs_deadline`` — the policy left the distance open (R-DI-3 gap): a dispatcher sets one first.
 - ``quote_unconfirmed`` — the current entitlement is paid and the latest quote is neither
@@ -10,7 +10,7 @@ and the console all ask one function:
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import datetime
 
 from dispatch.tickets.intake import TicketStatus
 from storage.models import Ticket
@@ -19,13 +19,19 @@ from storage.repositories.warranty import WarrantyRepository
 CLOSED_STATES = {TicketStatus.CLOSED.value, TicketStatus.CANCELLED.value, TicketStatus.RESOLVED.value}
 
 
-async def blocked_by(session: AsyncSession, ticket: Ticket) -> list[str]:
-    """Reason codes that stop dispatch, in a stable order; empty when the ticket may go."""
+def dispatch_blockers(status: str, arrival_deadline: datetime | None, quote_unconfirmed: bool) -> list[str]:
+    """The one rule: reason codes that stop dispatch, in a stable order; empty when the ticket may go."""
     reasons: list[str] = []
-    if ticket.status in CLOSED_STATES:
-        reasons.append(f"ticket_{ticket.status}")
-    if ticket.status == TicketStatus.NEEDS_DEADLINE.value or ticket.arrival_deadline is None:
+    if status in CLOSED_STATES:
+        reasons.append(f"ticket_{status}")
+    if status == TicketStatus.NEEDS_DEADLINE.value or arrival_deadline is None:
         reasons.append("needs_deadline")
-    if await WarrantyRepository(session).quote_unconfirmed(ticket.id):
+    if quote_unconfirmed:
         reasons.append("quote_unconfirmed")
     return reasons
+
+
+async def blocked_by(warranties: WarrantyRepository, ticket: Ticket) -> list[str]:
+    """``dispatch_blockers`` for one ticket row (the quote check is one lookup)."""
+    unconfirmed = await warranties.quote_unconfirmed(ticket.id)
+    return dispatch_blockers(ticket.status, ticket.arrival_deadline, unconfirmed)

@@ -206,7 +206,7 @@ def load_policy_file(path: Path) -> DispatchPolicy:
     return parse_policy(raw, str(path))
 
 
-class PolicyRegistry:
+class DispatchPolicyRegistry:
     """All loaded presets, by name and version. The newest version serves new decisions."""
 
     def __init__(self, policies: Iterable[DispatchPolicy]) -> None:
@@ -219,7 +219,7 @@ class PolicyRegistry:
             self._by_key[key] = policy
 
     @classmethod
-    def load(cls, *directories: Path | None) -> PolicyRegistry:
+    def load(cls, *directories: Path | None) -> DispatchPolicyRegistry:
         files = [
             path
             for directory in (BUILTIN_DIR, *directories)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from dispatch.access.principal import Principal
 from dispatch.tickets.decision import Decision
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.service import INTAKE_ROLES, PreviewRequest, decide_for, reported_at_or_now
 from storage.repositories.network import OutletRepository, PlantFacts, PlantRepository
 
@@ -47,7 +47,7 @@ class PreviewService:
         self,
         plants: PlantRepository,
         outlets: OutletRepository,
-        policies: PolicyRegistry,
+        policies: DispatchPolicyRegistry,
         cache: PlantFactsCache,
     ) -> None:
         self.plants = plants

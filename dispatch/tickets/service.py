@@ -24,13 +24,13 @@ from dispatch.tickets.decision import (
 )
 from dispatch.tickets.dispatchability import CLOSED_STATES, blocked_by
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency
-from dispatch.tickets.policy import PolicyRegistry
-from dispatch.warranty.registry import PolicyRegistry as WarrantyPolicies
-from dispatch.warranty.registry import builtin_registry
+from dispatch.tickets.policy import DispatchPolicyRegistry
+from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.service import WarrantyService, check_components
+from geo.areas import parse_bbox
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
-from storage.models import DispatchDecision, Ticket
+from storage.models import DispatchDecision, Ticket, TicketEvent
 from storage.repositories.network import (
     AssetRepository,
     CustomerRepository,
@@ -38,7 +38,7 @@ from storage.repositories.network import (
     PlantFacts,
     PlantRepository,
 )
-from storage.repositories.pages import Page
+from storage.repositories.pages import RowPage
 from storage.repositories.tickets import TicketFilter, TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 
@@ -101,6 +101,17 @@ class TicketView:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketQuery:
+    """What the ticket list may be narrowed to, as the caller asked (``bbox``: west,south,east,north)."""
+
+    status: TicketStatus | None = None
+    plant_id: uuid.UUID | None = None
+    outlet_id: uuid.UUID | None = None
+    urgency: Urgency | None = None
+    bbox: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineSet:
     """A dispatcher's arrival deadline where the policy sets none (R-DI-3 gap) or overrides one."""
 
@@ -119,7 +130,7 @@ def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
 
 
 async def decide_for(
-    policies: PolicyRegistry,
+    policies: DispatchPolicyRegistry,
     outlets: OutletRepository,
     plant: PlantFacts,
     site: LonLat,
@@ -153,16 +164,20 @@ class TicketService:
         tickets: TicketRepository,
         customers: CustomerRepository,
         assets: AssetRepository,
-        policies: PolicyRegistry,
-        warranty_policies: WarrantyPolicies | None = None,
+        warranties: WarrantyRepository,
+        warranty: WarrantyService,
+        policies: DispatchPolicyRegistry,
+        warranty_policies: WarrantyPolicyRegistry,
     ) -> None:
         self.plants = plants
         self.outlets = outlets
         self.tickets = tickets
         self.customers = customers
         self.assets = assets
+        self.warranties = warranties
+        self.warranty = warranty
         self.policies = policies
-        self.warranty_policies = warranty_policies or builtin_registry()
+        self.warranty_policies = warranty_policies
 
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
@@ -221,16 +236,12 @@ class TicketService:
         if data.asset_id is not None:
             await self._entitle(caller, ticket, components)
         await self.tickets.refresh(ticket)
-        return TicketView(ticket, row, tuple(await blocked_by(self.tickets.session, ticket)))
+        return TicketView(ticket, row, tuple(await blocked_by(self.warranties, ticket)))
 
     async def _entitle(self, caller: Principal, ticket: Ticket, components: tuple[str, ...]) -> None:
         """Store the ticket's component classes and answer "who pays" at intake (R-WA-1 … R-WA-8)."""
-        warranty = WarrantyRepository(self.tickets.session)
-        await warranty.set_components(ticket.id, components)
-        service = WarrantyService(
-            warranty, self.tickets, self.assets, self.customers, self.plants, self.warranty_policies
-        )
-        await service.evaluate_on_intake(caller.label, ticket)
+        await self.warranties.set_components(ticket.id, components)
+        await self.warranty.evaluate_on_intake(caller.label, ticket)
 
     @staticmethod
     def _decision_row(
@@ -262,7 +273,7 @@ class TicketService:
         caller.require(*TICKET_READERS)
         ticket = await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
         decision = await self.tickets.decision(ticket.decision_id) if ticket.decision_id else None
-        return TicketView(ticket, decision, tuple(await blocked_by(self.tickets.session, ticket)))
+        return TicketView(ticket, decision, tuple(await blocked_by(self.warranties, ticket)))
 
     async def set_deadline(self, caller: Principal, ticket_id: uuid.UUID, data: DeadlineSet) -> TicketView:
         """Set the promised arrival by hand; the decision stays as it was, the trail says who and why."""
@@ -293,8 +304,23 @@ class TicketService:
         await self.tickets.refresh(ticket)
         return await self.get(caller, ticket_id)
 
-    async def page(self, caller: Principal, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
+    async def page(self, caller: Principal, query: TicketQuery, page: int, page_size: int) -> RowPage[Ticket]:
         caller.require(*TICKET_READERS)
+        where = TicketFilter(
+            status=query.status.value if query.status else None,
+            plant_id=query.plant_id,
+            outlet_id=query.outlet_id,
+            urgency=query.urgency.value if query.urgency else None,
+            bbox=parse_bbox(query.bbox),
+        )
         if caller.outlet_scope is not None:
             where = replace(where, scope_outlet_id=caller.outlet_scope)
         return await self.tickets.page(where, page, page_size)
+
+    async def outlet_name(self, outlet_id: uuid.UUID) -> str:
+        """The name of the outlet a decision sent the ticket to (shown with the decision)."""
+        return (await self.outlets.get(outlet_id)).name
+
+    async def events(self, ticket_id: uuid.UUID) -> list[TicketEvent]:
+        """The ticket's audit trail, oldest first (R-IN-1)."""
+        return await self.tickets.events(ticket_id)

@@ -3,7 +3,7 @@
 No database, no HTTP. The service layer loads the facts, calls these functions and stores
 the answers:
 
-* ``load_policies(dir) -> PolicyRegistry`` — versioned policy presets from TOML;
+* ``load_policies(dir) -> WarrantyPolicyRegistry`` — versioned policy presets from TOML;
   ``registry.version_for(name, sold_on)`` binds an asset to a version for life.
 * ``warranty_status(asset, policy, on, downtime)`` — last covered day per component class.
 * ``evaluate(ticket, asset, policy, exclusions, free_visits_used, downtime)`` — free / paid /
@@ -30,7 +30,7 @@ from dispatch.warranty.errors import (
     PolicyNotInForce,
     UnknownComponentClass,
     UnknownFaultType,
-    UnknownPolicy,
+    UnknownWarrantyPolicy,
     WarrantyError,
     WarrantyFactsError,
 )
@@ -51,8 +51,8 @@ from dispatch.warranty.policy import (
     StartBasis,
     WarrantyPolicy,
 )
-from dispatch.warranty.quote import LineKind, PartLine, Quote, QuoteLine, quote
-from dispatch.warranty.registry import BUILTIN_POLICIES_DIR, PolicyRegistry, load_policies
+from dispatch.warranty.quote import LineKind, PartLine, PricedQuote, QuoteLine, quote
+from dispatch.warranty.registry import BUILTIN_POLICIES_DIR, WarrantyPolicyRegistry, load_policies
 from dispatch.warranty.status import ClassStatus, WarrantyStatus, warranty_start, warranty_status
 
 __all__ = [
@@ -74,19 +74,19 @@ __all__ = [
     "PartLine",
     "PolicyFileError",
     "PolicyNotInForce",
-    "PolicyRegistry",
     "PriceList",
+    "PricedQuote",
     "ProductLine",
-    "Quote",
     "QuoteLine",
     "StartBasis",
     "TicketFacts",
     "UnknownComponentClass",
     "UnknownFaultType",
-    "UnknownPolicy",
+    "UnknownWarrantyPolicy",
     "WarrantyError",
     "WarrantyFactsError",
     "WarrantyPolicy",
+    "WarrantyPolicyRegistry",
     "WarrantyStatus",
     "coverage_end",
     "downtime_dates",

@@ -20,7 +20,7 @@ from typing import Any
 from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.warranty.errors import QuoteAlreadyDecided, QuoteExpired, WarrantyConflict, WarrantyFactsError
 from dispatch.warranty.quote import PartLine, quote
-from dispatch.warranty.registry import PolicyRegistry
+from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.service import READERS, policy_of
 from storage.models import Quote
 from storage.repositories.network import AssetRepository
@@ -53,7 +53,7 @@ class ChargeService:
         warranty: WarrantyRepository,
         tickets: TicketRepository,
         assets: AssetRepository,
-        registry: PolicyRegistry,
+        registry: WarrantyPolicyRegistry,
     ) -> None:
         self.warranty = warranty
         self.tickets = tickets

@@ -30,7 +30,7 @@ class PolicyFileError(WarrantyError):
         super().__init__(f"{where}: {problem}")
 
 
-class UnknownPolicy(WarrantyError):
+class UnknownWarrantyPolicy(WarrantyError):
     """No policy of that name (or no such version of it) is loaded."""
 
     field = "warranty_policy"

@@ -51,7 +51,7 @@ class QuoteLine:
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
+class PricedQuote:
     """A priced proposal; the caller stores it and sets ``expires_at`` from ``valid_days``."""
 
     currency: str
@@ -82,8 +82,8 @@ def quote(
     *,
     visit_free_rule: str | None = None,
     preferential_parts: bool = False,
-) -> Quote:
-    """Quote a visit of ``distance_km`` (one way) for ``fault_type`` (R-WA-7).
+) -> PricedQuote:
+    """PricedQuote a visit of ``distance_km`` (one way) for ``fault_type`` (R-WA-7).
 
     ``labour_hours`` None → the price list's standard hours for the fault type
     (``UnknownFaultType`` if it has none). ``visit_free_rule`` (e.g. ``"R-WA-8"``, from
@@ -144,7 +144,7 @@ def quote(
         )
     rules = {"R-WA-7"} | ({visit_free_rule} if visit_free_rule else set())
     rules |= {"R-WA-6"} if discount else set()
-    return Quote(
+    return PricedQuote(
         currency=prices.currency,
         fault_type=fault_type,
         lines=tuple(lines),

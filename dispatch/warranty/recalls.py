@@ -17,7 +17,7 @@ from decimal import Decimal
 from dispatch.access.principal import OFFICE, Principal, Role
 from dispatch.tickets.intake import TicketStatus
 from dispatch.warranty.errors import UnknownComponentClass, WarrantyConflict, WarrantyFactsError
-from dispatch.warranty.registry import PolicyRegistry
+from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.service import READERS, WarrantyService, check_components, policy_of
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
@@ -66,7 +66,7 @@ def _key(request: RecallRequest) -> str:
     return f"{selector};component={request.component}"
 
 
-def _check(request: RecallRequest, registry: PolicyRegistry) -> RecallRequest:
+def _check(request: RecallRequest, registry: WarrantyPolicyRegistry) -> RecallRequest:
     if not request.defect.strip():
         raise WarrantyFactsError("defect", "defect is required")
     by_model = request.model is not None or request.date_from is not None or request.date_to is not None
@@ -92,7 +92,7 @@ class RecallService:
         tickets: TicketRepository,
         assets: AssetRepository,
         plants: PlantRepository,
-        registry: PolicyRegistry,
+        registry: WarrantyPolicyRegistry,
         entitlements: WarrantyService,
     ) -> None:
         self.warranty = warranty

@@ -13,7 +13,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from dispatch.warranty.errors import PolicyFileError, PolicyNotInForce, UnknownPolicy
+from dispatch.warranty.errors import PolicyFileError, PolicyNotInForce, UnknownWarrantyPolicy
 from dispatch.warranty.loader import load_policy_file
 from dispatch.warranty.policy import WarrantyPolicy
 
@@ -21,7 +21,7 @@ from dispatch.warranty.policy import WarrantyPolicy
 BUILTIN_POLICIES_DIR = Path(__file__).parent / "policies"
 
 
-class PolicyRegistry:
+class WarrantyPolicyRegistry:
     """Immutable index of policies by name and version."""
 
     def __init__(self, policies: Iterable[tuple[WarrantyPolicy, Path]]) -> None:
@@ -56,7 +56,7 @@ class PolicyRegistry:
         try:
             return self._versions[name]
         except KeyError:
-            raise UnknownPolicy(name, None, self.names()) from None
+            raise UnknownWarrantyPolicy(name, None, self.names()) from None
 
     def get(self, name: str, version: int | None = None) -> WarrantyPolicy:
         """Version ``version`` of ``name``, or its latest version when ``version`` is None."""
@@ -66,7 +66,7 @@ class PolicyRegistry:
         for policy in versions:
             if policy.version == version:
                 return policy
-        raise UnknownPolicy(name, version, self.names())
+        raise UnknownWarrantyPolicy(name, version, self.names())
 
     def policy_for(self, name: str, sold_on: date) -> WarrantyPolicy:
         """The version of ``name`` in force on ``sold_on`` (the latest one effective by then)."""
@@ -81,15 +81,15 @@ class PolicyRegistry:
         return self.policy_for(name, sold_on).version
 
 
-def load_policies(directory: Path = BUILTIN_POLICIES_DIR) -> PolicyRegistry:
+def load_policies(directory: Path = BUILTIN_POLICIES_DIR) -> WarrantyPolicyRegistry:
     """Load every ``*.toml`` in ``directory`` (sorted by file name) into a registry."""
     if not directory.is_dir():
         raise PolicyFileError(directory, None, "not a directory")
     paths = sorted(directory.glob("*.toml"))
-    return PolicyRegistry((load_policy_file(path), path) for path in paths)
+    return WarrantyPolicyRegistry((load_policy_file(path), path) for path in paths)
 
 
 @cache
-def builtin_registry() -> PolicyRegistry:
+def builtin_registry() -> WarrantyPolicyRegistry:
     """The shipped presets, loaded and validated once per process."""
     return load_policies(BUILTIN_POLICIES_DIR)

@@ -34,7 +34,7 @@ from dispatch.warranty.facts import (
 )
 from dispatch.warranty.policy import ProductLine, WarrantyPolicy
 from dispatch.warranty.quote import quote
-from dispatch.warranty.registry import PolicyRegistry
+from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.status import WarrantyStatus, asset_zone, warranty_status
 from storage.models import Asset, AssetDowntime, InternalLoss, Ticket, WarrantyEntitlement, WarrantyExclusion
 from storage.repositories.network import AssetRepository, CustomerRepository, PlantRepository
@@ -80,7 +80,7 @@ class AssetWarranty:
     exchange_until: date | None
 
 
-def policy_of(registry: PolicyRegistry, asset: Asset) -> WarrantyPolicy:
+def policy_of(registry: WarrantyPolicyRegistry, asset: Asset) -> WarrantyPolicy:
     """The policy version the asset was bound to when it was sold."""
     if asset.warranty_policy is None or asset.warranty_policy_version is None:
         raise WarrantyConflict(f"asset {asset.serial} has no warranty policy", "warranty_policy")
@@ -88,7 +88,7 @@ def policy_of(registry: PolicyRegistry, asset: Asset) -> WarrantyPolicy:
 
 
 def check_components(
-    registry: PolicyRegistry, asset: Asset, classes: Sequence[str], field: str = "components"
+    registry: WarrantyPolicyRegistry, asset: Asset, classes: Sequence[str], field: str = "components"
 ) -> tuple[str, ...]:
     """The distinct classes, each defined by the asset's policy (else ``UnknownComponentClass``)."""
     policy = policy_of(registry, asset)
@@ -113,7 +113,7 @@ class WarrantyService:
         assets: AssetRepository,
         customers: CustomerRepository,
         plants: PlantRepository,
-        registry: PolicyRegistry,
+        registry: WarrantyPolicyRegistry,
     ) -> None:
         self.warranty = warranty
         self.tickets = tickets

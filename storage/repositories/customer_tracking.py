@@ -23,7 +23,7 @@ PLANS_SCANNED = 5
 
 
 @dataclass(frozen=True, slots=True)
-class Engineer:
+class TrackedEngineer:
     id: uuid.UUID
     name: str
     company: str | None
@@ -35,7 +35,7 @@ class TrackingFacts:
 
     ticket: Ticket
     work_order: WorkOrder | None
-    engineer: Engineer | None
+    engineer: TrackedEngineer | None
     departed_at: datetime | None
     latest: LatestPosition | None
     busy_elsewhere: bool
@@ -99,7 +99,7 @@ class TrackingLinkRepository:
         states = await self._stop_states(technician_id, [uuid.UUID(str(s["ticket_id"])) for s in stops])
         return TrackingFacts(ticket, work_order, engineer, departed, latest, bool(busy), stops, states)
 
-    async def _engineer(self, technician_id: uuid.UUID) -> Engineer | None:
+    async def _engineer(self, technician_id: uuid.UUID) -> TrackedEngineer | None:
         row = (
             await self.session.execute(
                 select(Technician.name, Plant.name, Outlet.name)
@@ -112,7 +112,7 @@ class TrackingLinkRepository:
         if row is None:
             return None
         name, plant, outlet = row
-        return Engineer(technician_id, str(name), outlet or plant)
+        return TrackedEngineer(technician_id, str(name), outlet or plant)
 
     async def _route_stops(self, technician_id: uuid.UUID, ticket_id: uuid.UUID) -> list[dict[str, Any]]:
         plans = await self.session.scalars(

@@ -12,7 +12,7 @@ from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.errors import Conflict, NotFound
 from storage.models import Asset, Customer, Outlet, Plant, Technician
-from storage.repositories.pages import Page, paginate
+from storage.repositories.pages import RowPage, paginate
 
 CANDIDATES = 8
 """How many outlets the KNN search hands to the exact geodesic re-rank."""
@@ -78,7 +78,7 @@ class PlantRepository:
             raise NotFound("plant", plant_id)
         return PlantFacts(plant_id, LonLat(row.location_lon, row.location_lat), row.policy, row.timezone)
 
-    async def page(self, page: int, page_size: int) -> Page[Plant]:
+    async def page(self, page: int, page_size: int) -> RowPage[Plant]:
         return await paginate(self.session, select(Plant).order_by(Plant.name, Plant.id), page, page_size)
 
 
@@ -104,7 +104,7 @@ class OutletRepository:
         page_size: int,
         plant_id: uuid.UUID | None = None,
         active: bool | None = None,
-    ) -> Page[Outlet]:
+    ) -> RowPage[Outlet]:
         query = select(Outlet).order_by(Outlet.name, Outlet.id)
         if plant_id is not None:
             query = query.where(Outlet.plant_id == plant_id)
@@ -157,7 +157,7 @@ class TechnicianRepository:
         page_size: int,
         plant_id: uuid.UUID | None = None,
         outlet_id: uuid.UUID | None = None,
-    ) -> Page[Technician]:
+    ) -> RowPage[Technician]:
         query = select(Technician).order_by(Technician.name, Technician.id)
         if plant_id is not None:
             query = query.where(Technician.plant_id == plant_id)
@@ -189,7 +189,7 @@ class CustomerRepository:
         await self.session.refresh(customer)
         return customer
 
-    async def page(self, page: int, page_size: int, q: str | None = None) -> Page[Customer]:
+    async def page(self, page: int, page_size: int, q: str | None = None) -> RowPage[Customer]:
         query = select(Customer).order_by(Customer.name, Customer.id)
         if q:
             query = query.where(Customer.name.ilike(f"%{q}%") | Customer.phone.ilike(f"%{q}%"))
@@ -214,7 +214,7 @@ class AssetRepository:
             raise NotFound("asset", asset_id)
         return asset
 
-    async def page(self, page: int, page_size: int, customer_id: uuid.UUID | None = None) -> Page[Asset]:
+    async def page(self, page: int, page_size: int, customer_id: uuid.UUID | None = None) -> RowPage[Asset]:
         query = select(Asset).order_by(Asset.serial)
         if customer_id is not None:
             query = query.where(Asset.customer_id == customer_id)

@@ -13,15 +13,15 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class RowPage(Generic[T]):
     items: Sequence[T]
     total: int
     page: int
     page_size: int
 
 
-async def paginate(session: AsyncSession, query: Select[Any], page: int, page_size: int) -> Page[Any]:
+async def paginate(session: AsyncSession, query: Select[Any], page: int, page_size: int) -> RowPage[Any]:
     """Run ``query`` for one page (1-based) and count all its rows."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = await session.scalars(query.limit(page_size).offset((page - 1) * page_size))
-    return Page(items=list(rows), total=int(total or 0), page=page, page_size=page_size)
+    return RowPage(items=list(rows), total=int(total or 0), page=page, page_size=page_size)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.errors import NotFound
 from storage.models import Device, LatestPosition, Position, Technician
+from storage.unit_of_work import session_maker, unit_of_work
 
 _INSERT = text(
     """
@@ -142,15 +143,14 @@ class PositionRepository:
         self.session = session
 
     async def ensure_partitions(self, fix_times: Sequence[datetime]) -> None:
-        """Create the month partitions these fixes need, in their own short transaction, so that
+        """Create the month partitions these fixes need, in their own short unit of work, so that
         a partition made for a request that later fails still exists for the next one."""
         connection = await self.session.connection()
         known = self._known_months.setdefault(str(connection.sync_engine.url), set())
         months = {month_start(t) for t in fix_times} - known
         if not months:
             return
-        engine: AsyncEngine = AsyncEngine(connection.sync_engine)
-        async with engine.begin() as own:
+        async with unit_of_work(session_maker(AsyncEngine(connection.sync_engine))) as own:
             for month in sorted(months):
                 await own.execute(text("SELECT ensure_positions_partition(:at)"), {"at": month})
         known.update(months)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import DispatchDecision, Ticket, TicketEvent
-from storage.repositories.pages import Page, paginate
+from storage.repositories.pages import RowPage, paginate
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class TicketRepository:
             raise NotFound("ticket", ticket_id)
         return ticket
 
-    async def page(self, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
+    async def page(self, where: TicketFilter, page: int, page_size: int) -> RowPage[Ticket]:
         query = select(Ticket).order_by(Ticket.arrival_deadline.asc().nulls_first(), Ticket.number)
         if where.status is not None:
             query = query.where(Ticket.status == where.status)

@@ -183,16 +183,30 @@ class WarrantyRepository:
 
     async def quote_unconfirmed(self, ticket_id: uuid.UUID) -> bool:
         """The current entitlement is paid and the latest quote is neither confirmed nor overridden."""
-        entitlement = await self.latest_entitlement(ticket_id)
-        if entitlement is None or not entitlement.needs_confirmation:
-            return False
-        status = await self.session.scalar(
-            select(Quote.status)
-            .where(Quote.ticket_id == ticket_id, Quote.status != "superseded")
-            .order_by(Quote.created_at.desc(), Quote.id.desc())
-            .limit(1)
+        return ticket_id in await self.unconfirmed_quotes([ticket_id])
+
+    async def unconfirmed_quotes(self, ticket_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of ``ticket_ids`` whose current entitlement is paid and whose latest quote is
+        neither confirmed nor overridden (R-WA-7); two queries, whatever the number of tickets."""
+        if not ticket_ids:
+            return set()
+        paid = await self.session.execute(
+            select(WarrantyEntitlement.ticket_id, WarrantyEntitlement.needs_confirmation)
+            .where(WarrantyEntitlement.ticket_id.in_(list(ticket_ids)))
+            .ext(distinct_on(WarrantyEntitlement.ticket_id))
+            .order_by(WarrantyEntitlement.ticket_id, WarrantyEntitlement.seq.desc())
         )
-        return status not in RELEASED
+        waiting = {ticket_id for ticket_id, needs in paid.all() if needs}
+        if not waiting:
+            return set()
+        quotes = await self.session.execute(
+            select(Quote.ticket_id, Quote.status)
+            .where(Quote.ticket_id.in_(list(waiting)), Quote.status != "superseded")
+            .ext(distinct_on(Quote.ticket_id))
+            .order_by(Quote.ticket_id, Quote.created_at.desc(), Quote.id.desc())
+        )
+        released = {ticket_id for ticket_id, status in quotes.all() if status in RELEASED}
+        return waiting - released
 
     # internal losses and supplier claims ------------------------------------------------
     async def replace_estimates(self, ticket_id: uuid.UUID, rows: Sequence[InternalLoss]) -> None:

@@ -7,17 +7,17 @@ modelling choices).
 """
 
 from dispatch.planning.routing.errors import InvalidRoutingInput, RoutingError
-from dispatch.planning.routing.insertion import InsertionRefused, insert_urgent, with_visit
+from dispatch.planning.routing.insertion import NoInsertion, insert_urgent, with_visit
 from dispatch.planning.routing.model import (
     BreakRule,
     Problem,
     Route,
+    RoutingMatrix,
     Shift,
     Solution,
     SolveParams,
     Stop,
     TimeWindow,
-    TravelMatrix,
     Unassigned,
     UnassignedReason,
     Vehicle,
@@ -28,17 +28,17 @@ from dispatch.planning.routing.validate import Violation, validate
 
 __all__ = [
     "BreakRule",
-    "InsertionRefused",
     "InvalidRoutingInput",
+    "NoInsertion",
     "Problem",
     "Route",
     "RoutingError",
+    "RoutingMatrix",
     "Shift",
     "Solution",
     "SolveParams",
     "Stop",
     "TimeWindow",
-    "TravelMatrix",
     "Unassigned",
     "UnassignedReason",
     "Vehicle",

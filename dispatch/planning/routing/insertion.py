@@ -24,7 +24,7 @@ from dispatch.planning.routing.validate import validate
 
 
 @dataclass(frozen=True, slots=True)
-class InsertionRefused:
+class NoInsertion:
     """No vehicle can take the visit without breaking a promise; ``reason`` says why."""
 
     visit_id: str
@@ -36,7 +36,7 @@ def with_visit(problem: Problem, visit: Visit) -> Problem:
     return dataclasses.replace(problem, visits=(*problem.visits, visit))
 
 
-def insert_urgent(problem: Problem, committed: Solution, visit: Visit) -> Solution | InsertionRefused:
+def insert_urgent(problem: Problem, committed: Solution, visit: Visit) -> Solution | NoInsertion:
     """Insert ``visit`` where it adds least travel without moving any promise out of reach.
 
     ``problem`` is the one ``committed`` was planned for (without ``visit``). The returned plan is
@@ -46,7 +46,7 @@ def insert_urgent(problem: Problem, committed: Solution, visit: Visit) -> Soluti
     by_id = {v.id: v for v in problem.visits}
     vehicles = eligible(extended, visit)
     if not vehicles:
-        return InsertionRefused(visit.id, "no_skill")
+        return NoInsertion(visit.id, "no_skill")
     m = problem.matrix
     cost = m.meters if problem.cost == "distance" else m.seconds
     rows: list[tuple[int, int]] = []  # (vehicle position in `vehicles`, insertion position)
@@ -97,4 +97,4 @@ def insert_urgent(problem: Problem, committed: Solution, visit: Visit) -> Soluti
         )
         if not validate(extended, plan):
             return plan
-    return InsertionRefused(visit.id, alone_reason(extended, visit) or "capacity")
+    return NoInsertion(visit.id, alone_reason(extended, visit) or "capacity")

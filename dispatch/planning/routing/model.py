@@ -6,7 +6,7 @@ Modelling choices (the *why* behind the fields):
   plan's first day); **distance** is integer metres. The pure VRPTW mode reuses the same
   integers for tenths of a distance unit (DIMACS convention), so nothing here assumes a unit.
 * **Locations** are row/column indices into a travel matrix given as input
-  (``TravelMatrix(meters, seconds, reachable)``, the same shape as ``geo.traveltime``'s object,
+  (``RoutingMatrix(meters, seconds, reachable)``, the same shape as ``geo.traveltime``'s object,
   which can be passed as is). Unreachable pairs are never driven.
 * **Shifts and nights.** Each vehicle (an engineer) has one shift per working day. Outside its
   shifts it neither drives nor serves: it waits wherever it is, which is how an overnight stay
@@ -55,7 +55,7 @@ UnassignedReason = Literal["no_skill", "deadline_unreachable", "capacity", "unre
 
 
 class MatrixLike(Protocol):
-    """Anything with the three arrays of ``geo.traveltime.TravelMatrix``."""
+    """Anything with the three arrays of ``geo.traveltime.RoutingMatrix``."""
 
     @property
     def meters(self) -> IntArray: ...
@@ -66,7 +66,7 @@ class MatrixLike(Protocol):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class TravelMatrix:
+class RoutingMatrix:
     """Distances and durations between locations; ``reachable[i, j]`` False = no road."""
 
     meters: IntArray
@@ -74,8 +74,8 @@ class TravelMatrix:
     reachable: BoolArray
 
     @classmethod
-    def of(cls, other: MatrixLike) -> TravelMatrix:
-        """Copy any matrix-like object (e.g. ``geo.traveltime.TravelMatrix``)."""
+    def of(cls, other: MatrixLike) -> RoutingMatrix:
+        """Copy any matrix-like object (e.g. ``geo.traveltime.RoutingMatrix``)."""
         return cls(
             np.asarray(other.meters, dtype=np.int64),
             np.asarray(other.seconds, dtype=np.int64),
@@ -183,7 +183,7 @@ class Problem:
 
     vehicles: tuple[Vehicle, ...]
     visits: tuple[Visit, ...]
-    matrix: TravelMatrix
+    matrix: RoutingMatrix
     horizon_s: int
     cost: Literal["time", "distance"] = "time"
 

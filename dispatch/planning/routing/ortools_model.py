@@ -29,7 +29,7 @@ _UNREACHABLE_S = 10 * 31 * 86_400
 
 
 @dataclass(slots=True)
-class Built:
+class BuiltModel:
     """The pieces of a built model the solver needs afterwards."""
 
     manager: Any
@@ -60,7 +60,7 @@ def _visit_range(visit: Visit, horizon: int) -> tuple[int, int, list[tuple[int, 
     return max(lo, 0), min(hi, horizon), gaps
 
 
-def build(problem: Problem, visits: list[Visit], balance_weight: int) -> Built:
+def build(problem: Problem, visits: list[Visit], balance_weight: int) -> BuiltModel:
     """Build the routing model over ``visits`` (those worth offering to the search)."""
     from ortools.constraint_solver import pywrapcp
 
@@ -160,7 +160,7 @@ def build(problem: Problem, visits: list[Visit], balance_weight: int) -> Built:
         if intervals:
             time.SetBreakIntervalsOfVehicle(intervals, k, visit_transits)
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(k)))
-    return Built(manager, routing, time, visits)
+    return BuiltModel(manager, routing, time, visits)
 
 
 def search_parameters(time_limit_s: float | None, solution_limit: int | None, first: str, meta: str) -> Any:
@@ -178,7 +178,7 @@ def search_parameters(time_limit_s: float | None, solution_limit: int | None, fi
     return params
 
 
-def read_routes(built: Built, assignment: Any) -> list[list[Visit]]:
+def read_routes(built: BuiltModel, assignment: Any) -> list[list[Visit]]:
     """The visit sequence of each vehicle in an assignment."""
     routing, manager = built.routing, built.manager
     out: list[list[Visit]] = []
@@ -192,7 +192,7 @@ def read_routes(built: Built, assignment: Any) -> list[list[Visit]]:
     return out
 
 
-def initial_assignment(built: Built, routes: list[list[str]], params: Any) -> Any:
+def initial_assignment(built: BuiltModel, routes: list[list[str]], params: Any) -> Any:
     """An assignment from visit-id routes (unknown ids are skipped), or None if rejected."""
     position = {v.id: i for i, v in enumerate(built.visits)}
     node_routes = [[built.manager.NodeToIndex(position[v]) for v in r if v in position] for r in routes]

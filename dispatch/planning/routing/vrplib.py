@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from dispatch.planning.routing.errors import InvalidRoutingInput
-from dispatch.planning.routing.model import Problem, Shift, TimeWindow, TravelMatrix, Vehicle, Visit
+from dispatch.planning.routing.model import Problem, RoutingMatrix, Shift, TimeWindow, Vehicle, Visit
 
 SCALE = 10
 
@@ -87,7 +87,7 @@ def read_instance(path: str | Path) -> Instance:
     if not (len(demand) == len(windows) == len(services) == n) or n < 2:
         raise InvalidRoutingInput(str(p), "sections disagree on the number of nodes")
     dist = distance_matrix(coords)
-    matrix = TravelMatrix(dist, dist.copy(), np.ones((n, n), dtype=np.bool_))
+    matrix = RoutingMatrix(dist, dist.copy(), np.ones((n, n), dtype=np.bool_))
     ready, due = windows[0]
     shift = Shift(ready * SCALE, due * SCALE)
     vehicles = tuple(Vehicle(f"v{k}", 0, 0, (shift,), capacity=capacity) for k in range(fleet))

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from api.app import object_store
+from api.composition import object_store
 from api.settings import Settings
 from dispatch.evidence.cleanup import remove_orphans
 from storage.objectstore import UploadGrant, new_evidence_key, sign_upload_token

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from api.app import create_app
+from api.composition import make_engine
 from api.settings import Settings
 from tests.conftest import SECRET
 from tests.integration.console.server import serve
@@ -60,7 +60,7 @@ def test_sql_errors_carry_no_parameter_values(database_url: str, tmp_path: Path)
     """The service's engine (``hide_parameters``): a failed statement's error, as logged with its
     stack, names the SQL but none of the bound values."""
     settings = Settings(home=tmp_path, database_url=database_url, secret_key=SECRET, db_pool_size=2)
-    engine = create_app(settings).state.db_config.get_engine()
+    engine = make_engine(settings)  # the one the composition root builds for the app
     phone, name = "13800138000", "张伟 Zhang Wei"
 
     async def failing() -> BaseException:

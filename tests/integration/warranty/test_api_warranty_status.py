@@ -8,6 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.composition import build_components
 from api.settings import Settings
 from dispatch.warranty.registry import BUILTIN_POLICIES_DIR, load_policies
 from tests.conftest import Auth
@@ -231,8 +232,7 @@ def test_later_policy_version_never_changes_an_old_asset(
     )
     v2 = v2.replace("[classes.wear_lines]\nmonths = 3", "[classes.wear_lines]\nmonths = 6")
     (policies / "vehicle-components-v2.toml").write_text(v2)
-    app = create_app(settings)
-    app.state.warranty_policies = load_policies(policies)
+    app = create_app(settings, build_components(settings, warranty_policies=load_policies(policies)))
     headers = auth("dispatcher")
     with TestClient(app, raise_server_exceptions=False) as client:
         plant = create_plant(client, headers)

@@ -12,11 +12,11 @@ import pytest
 
 from dispatch.field_work import (
     Actor,
+    ActorRole,
     DepartureReadiness,
     Event,
     EventType,
     Rejection,
-    Role,
     Transition,
     WorkOrderSnapshot,
     WorkOrderState,
@@ -26,11 +26,11 @@ from dispatch.field_work import (
 CREATED = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 ENGINEER_ID = UUID("00000000-0000-4000-8000-0000000000e1")
 OTHER_ENGINEER_ID = UUID("00000000-0000-4000-8000-0000000000e2")
-ENGINEER = Actor(ENGINEER_ID, Role.ENGINEER)
-OTHER_ENGINEER = Actor(OTHER_ENGINEER_ID, Role.ENGINEER)
-QA = Actor(UUID("00000000-0000-4000-8000-0000000000a1"), Role.QA)
-DISPATCHER = Actor(UUID("00000000-0000-4000-8000-0000000000d1"), Role.DISPATCHER)
-SYSTEM = Actor(None, Role.SYSTEM)
+ENGINEER = Actor(ENGINEER_ID, ActorRole.ENGINEER)
+OTHER_ENGINEER = Actor(OTHER_ENGINEER_ID, ActorRole.ENGINEER)
+QA = Actor(UUID("00000000-0000-4000-8000-0000000000a1"), ActorRole.QA)
+DISPATCHER = Actor(UUID("00000000-0000-4000-8000-0000000000d1"), ActorRole.DISPATCHER)
+SYSTEM = Actor(None, ActorRole.SYSTEM)
 READY = DepartureReadiness(True, True, True, True, True)
 BASE_CHECKLIST = ["warning_sign", "key_removed", "wheels_chocked"]
 

@@ -12,14 +12,14 @@ from pyproj import Geod
 
 from dispatch.tickets.decision import DecisionInput, OutletCandidate, decide, distance_km
 from dispatch.tickets.intake import DispatchMode, Urgency
-from dispatch.tickets.policy import PolicyRegistry
+from dispatch.tickets.policy import DispatchPolicyRegistry
 from geo.coordinates import LonLat
 
 GEOD = Geod(ellps="WGS84")
 YANTAI = LonLat(121.447, 37.464)
 SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")
 REPORTED = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
-POLICIES = PolicyRegistry.load()
+POLICIES = DispatchPolicyRegistry.load()
 
 
 def site_at(km: float, azimuth: float = 240.0, origin: LonLat = YANTAI) -> LonLat:

@@ -8,7 +8,7 @@ import pytest
 
 from dispatch.errors import PolicyError, UnknownPolicy
 from dispatch.tickets.intake import Urgency
-from dispatch.tickets.policy import PolicyRegistry, load_policy_file
+from dispatch.tickets.policy import DispatchPolicyRegistry, load_policy_file
 
 VALID = """
 name = "test-policy"
@@ -31,12 +31,12 @@ def write(tmp_path: Path, text: str, name: str = "p.toml") -> Path:
 
 
 def test_builtin_presets_load() -> None:
-    registry = PolicyRegistry.load()
+    registry = DispatchPolicyRegistry.load()
     assert registry.names() == ["environment-100km", "equipment-1h", "military-300km", "vehicle-500km"]
 
 
 def test_r_di_2_vehicle_preset_tiers() -> None:
-    policy = PolicyRegistry.load().get("vehicle-500km")
+    policy = DispatchPolicyRegistry.load().get("vehicle-500km")
     assert policy.direct_radius_km == 500
     assert [(t.from_km, t.to_km, t.arrival_hours) for t in policy.tiers] == [
         (0, 500, 24),
@@ -52,7 +52,7 @@ def test_r_di_2_vehicle_preset_tiers() -> None:
 
 
 def test_r_di_3_military_gap_is_declared() -> None:
-    policy = PolicyRegistry.load().get("military-300km")
+    policy = DispatchPolicyRegistry.load().get("military-300km")
     gap = policy.tier_for(1200)
     assert gap.gap and gap.arrival_hours is None
     assert policy.tier_for(1500.0).gap
@@ -60,7 +60,7 @@ def test_r_di_3_military_gap_is_declared() -> None:
 
 
 def test_r_di_4_environment_appointment_beyond_100km() -> None:
-    policy = PolicyRegistry.load().get("environment-100km")
+    policy = DispatchPolicyRegistry.load().get("environment-100km")
     near, far = policy.tier_for(100), policy.tier_for(100.001)
     assert near.arrival_hours == 4
     assert far.appointment and far.arrival_hours is None
@@ -114,7 +114,7 @@ def test_syntax_error_names_file(tmp_path: Path) -> None:
 def test_extra_directory_and_versions(tmp_path: Path) -> None:
     write(tmp_path, VALID, "v1.toml")
     write(tmp_path, VALID.replace("version = 1", "version = 2").replace("36", "30"), "v2.toml")
-    registry = PolicyRegistry.load(tmp_path)
+    registry = DispatchPolicyRegistry.load(tmp_path)
     assert registry.get("test-policy").version == 2
     assert registry.get("test-policy", 1).tiers[1].arrival_hours == 36
 
@@ -123,9 +123,9 @@ def test_duplicate_version_is_refused(tmp_path: Path) -> None:
     write(tmp_path, VALID, "a.toml")
     write(tmp_path, VALID, "b.toml")
     with pytest.raises(PolicyError, match="also defined"):
-        PolicyRegistry.load(tmp_path)
+        DispatchPolicyRegistry.load(tmp_path)
 
 
 def test_unknown_policy_lists_known_ones() -> None:
     with pytest.raises(UnknownPolicy, match="vehicle-500km"):
-        PolicyRegistry.load().get("nope")
+        DispatchPolicyRegistry.load().get("nope")

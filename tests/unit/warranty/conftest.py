@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from dispatch.warranty import PolicyRegistry, WarrantyPolicy, load_policies
+from dispatch.warranty import WarrantyPolicy, WarrantyPolicyRegistry, load_policies
 
 
 @pytest.fixture(scope="session")
-def registry() -> PolicyRegistry:
+def registry() -> WarrantyPolicyRegistry:
     return load_policies()
 
 
 @pytest.fixture(scope="session")
-def vehicle(registry: PolicyRegistry) -> WarrantyPolicy:
+def vehicle(registry: WarrantyPolicyRegistry) -> WarrantyPolicy:
     return registry.get("vehicle-components", 1)
 
 
 @pytest.fixture(scope="session")
-def equipment(registry: PolicyRegistry) -> WarrantyPolicy:
+def equipment(registry: WarrantyPolicyRegistry) -> WarrantyPolicy:
     return registry.get("equipment-1y", 1)

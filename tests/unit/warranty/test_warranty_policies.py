@@ -13,12 +13,12 @@ from dispatch.warranty import (
     FAULT_TYPES,
     PolicyFileError,
     PolicyNotInForce,
-    PolicyRegistry,
     ProductLine,
     StartBasis,
     UnknownComponentClass,
-    UnknownPolicy,
+    UnknownWarrantyPolicy,
     WarrantyPolicy,
+    WarrantyPolicyRegistry,
     load_policies,
     load_policy_file,
 )
@@ -63,7 +63,7 @@ def test_r_wa_2_r_wa_3_r_wa_8_equipment_preset_flags(equipment: WarrantyPolicy) 
 
 
 @pytest.mark.parametrize("name", ["vehicle-components", "equipment-1y"])
-def test_r_wa_7_price_lists_are_exact_decimals(registry: PolicyRegistry, name: str) -> None:
+def test_r_wa_7_price_lists_are_exact_decimals(registry: WarrantyPolicyRegistry, name: str) -> None:
     prices = registry.get(name).prices
     assert prices.currency == "CNY"
     assert set(FAULT_TYPES) <= set(prices.standard_labour_hours)
@@ -81,16 +81,16 @@ def test_r_wa_1_unknown_component_class_names_the_valid_ones(vehicle: WarrantyPo
     assert "sub_frame" in str(info.value)
 
 
-def test_registry_lookup(registry: PolicyRegistry) -> None:
+def test_registry_lookup(registry: WarrantyPolicyRegistry) -> None:
     assert registry.names() == ("equipment-1y", "vehicle-components")
     assert registry.get("vehicle-components").version == 1
-    with pytest.raises(UnknownPolicy, match="nope"):
+    with pytest.raises(UnknownWarrantyPolicy, match="nope"):
         registry.get("nope")
-    with pytest.raises(UnknownPolicy, match="version 9"):
+    with pytest.raises(UnknownWarrantyPolicy, match="version 9"):
         registry.get("vehicle-components", 9)
 
 
-def test_policy_not_in_force_before_the_first_version(registry: PolicyRegistry) -> None:
+def test_policy_not_in_force_before_the_first_version(registry: WarrantyPolicyRegistry) -> None:
     assert registry.version_for("vehicle-components", date(2020, 1, 1)) == 1
     with pytest.raises(PolicyNotInForce) as info:
         registry.version_for("vehicle-components", date(2019, 12, 31))

@@ -12,8 +12,8 @@ from dispatch.warranty import (
     AssetFacts,
     LineKind,
     PartLine,
+    PricedQuote,
     ProductLine,
-    Quote,
     TicketFacts,
     UnknownFaultType,
     WarrantyFactsError,
@@ -25,7 +25,7 @@ from dispatch.warranty import (
 PUMP = PartLine(sku="OP-200", description="oil pump", quantity=2, unit_price=Decimal("185.50"))
 
 
-def amounts(q: Quote) -> dict[LineKind, Decimal]:
+def amounts(q: PricedQuote) -> dict[LineKind, Decimal]:
     return {line.kind: line.amount for line in q.lines if line.kind is not LineKind.PART}
 
 

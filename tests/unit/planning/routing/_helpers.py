@@ -10,16 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dispatch.planning.routing import BreakRule, Problem, Shift, TravelMatrix, Vehicle, Visit
+from dispatch.planning.routing import BreakRule, Problem, RoutingMatrix, Shift, Vehicle, Visit
 
 H = 3600
 DAY = 24 * H
 
 
-def line_matrix(km: Sequence[int]) -> TravelMatrix:
+def line_matrix(km: Sequence[int]) -> RoutingMatrix:
     x = np.asarray(km, dtype=np.int64)
     d = np.abs(x[:, None] - x[None, :])
-    return TravelMatrix(d * 1000, d * 60, np.ones(d.shape, dtype=np.bool_))
+    return RoutingMatrix(d * 1000, d * 60, np.ones(d.shape, dtype=np.bool_))
 
 
 def shifts(days: int = 3, *, lunch: bool = True, overtime_s: int = 0) -> tuple[Shift, ...]:

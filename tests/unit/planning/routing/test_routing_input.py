@@ -8,9 +8,9 @@ import pytest
 from dispatch.planning.routing import (
     InvalidRoutingInput,
     Problem,
+    RoutingMatrix,
     SolveParams,
     TimeWindow,
-    TravelMatrix,
     Visit,
     solve,
     validate,
@@ -52,9 +52,9 @@ def test_shift_beyond_horizon() -> None:
 
 def test_negative_or_misshapen_matrix() -> None:
     with pytest.raises(InvalidRoutingInput):
-        TravelMatrix(np.zeros((2, 3), np.int64), np.zeros((2, 3), np.int64), np.ones((2, 3), np.bool_))
+        RoutingMatrix(np.zeros((2, 3), np.int64), np.zeros((2, 3), np.int64), np.ones((2, 3), np.bool_))
     with pytest.raises(InvalidRoutingInput) as err:
-        TravelMatrix(-np.ones((2, 2), np.int64), np.zeros((2, 2), np.int64), np.ones((2, 2), np.bool_))
+        RoutingMatrix(-np.ones((2, 2), np.int64), np.zeros((2, 2), np.int64), np.ones((2, 2), np.bool_))
     assert err.value.field == "matrix.meters"
 
 
@@ -63,7 +63,7 @@ def test_unreachable_pairs_give_reasons_not_hangs() -> None:
     reach = np.ones((3, 3), dtype=np.bool_)
     reach[:, 2] = reach[2, :] = False
     reach[2, 2] = True
-    matrix = TravelMatrix(m.meters, m.seconds, reach)
+    matrix = RoutingMatrix(m.meters, m.seconds, reach)
     visits = (Visit("island", 2, H), Visit("ok", 1, H, deadline_s=DAY))
     p = Problem((engineer("e", days=1),), visits, matrix, DAY)
     plan = solve(p, SolveParams(time_limit_s=None, solution_limit=10))

@@ -14,10 +14,10 @@ import pytest
 
 from dispatch.planning.routing import (
     Problem,
+    RoutingMatrix,
     Shift,
     SolveParams,
     TimeWindow,
-    TravelMatrix,
     Vehicle,
     Visit,
     solve,
@@ -43,7 +43,7 @@ def _instance(n: int, seed: int, fleet: int = 12, width: int = 300) -> Problem:
     xy = rng.integers(0, 100, size=(n + 1, 2)).astype(np.float64)
     xy[0] = (50, 50)
     d = np.floor(10 * np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(axis=2))).astype(np.int64)
-    matrix = TravelMatrix(d, d.copy(), np.ones(d.shape, dtype=np.bool_))
+    matrix = RoutingMatrix(d, d.copy(), np.ones(d.shape, dtype=np.bool_))
     horizon = 10_000
     visits = []
     for i in range(1, n + 1):

@@ -8,11 +8,11 @@ import time
 import numpy as np
 
 from dispatch.planning.routing import (
-    InsertionRefused,
+    NoInsertion,
     Problem,
+    RoutingMatrix,
     Solution,
     SolveParams,
-    TravelMatrix,
     Vehicle,
     Visit,
     insert_urgent,
@@ -54,13 +54,13 @@ def test_urgent_visit_inserted_keeping_every_promise() -> None:
 def test_urgent_visit_without_a_skilled_engineer_is_refused() -> None:
     p, plan = _plan()
     urgent = Visit("x", 3, H, skills=frozenset({"welding"}))
-    assert insert_urgent(p, plan, urgent) == InsertionRefused("x", "no_skill")
+    assert insert_urgent(p, plan, urgent) == NoInsertion("x", "no_skill")
 
 
 def test_urgent_visit_that_would_break_a_promise_is_refused() -> None:
     p, plan = _plan()
     urgent = Visit("x", 3, H, deadline_s=8 * H + 60)  # 40+ km from anyone, due in a minute
-    assert insert_urgent(p, plan, urgent) == InsertionRefused("x", "deadline_unreachable")
+    assert insert_urgent(p, plan, urgent) == NoInsertion("x", "deadline_unreachable")
 
 
 def test_sick_engineer_visits_replanned_and_started_visit_kept() -> None:
@@ -87,7 +87,7 @@ def test_insertion_1000_visits_100_engineers_well_under_a_second() -> None:
     n_loc = 1100
     xy = rng.uniform(0, 100, size=(n_loc, 2))
     km = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)).astype(np.int64)
-    matrix = TravelMatrix(km * 1000, km * 60, np.ones(km.shape, dtype=np.bool_))
+    matrix = RoutingMatrix(km * 1000, km * 60, np.ones(km.shape, dtype=np.bool_))
     vehicles = tuple(Vehicle(f"e{k}", 1000 + k, 1000 + k, shifts(3)) for k in range(100))
     visits = tuple(Visit(f"w{i}", i, 30 * 60, deadline_s=3 * DAY) for i in range(1000))
     p = Problem(vehicles, visits, matrix, 3 * DAY)
