@@ -84,6 +84,8 @@ from api.deps import (
     provide_ticket_service,
 )
 from api.errors import exception_handlers, log_unexpected
+from api.rate_limits import RateLimits, rate_limit_middleware
+from api.security_headers import SecurityHeaders
 from api.settings import Settings
 from dispatch.evidence.policy import TrustPolicy
 from dispatch.evidence.service import EvidenceConfig
@@ -134,6 +136,16 @@ def evidence_config(settings: Settings) -> EvidenceConfig:
         download_ttl=timedelta(seconds=settings.evidence_download_ttl_s),
         policy=TrustPolicy(threshold=settings.evidence_trust_threshold),
         required_kinds=settings.evidence_required_kinds,
+    )
+
+
+def rate_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        tracking_ip=settings.rate_limit_tracking_ip,
+        tracking_token=settings.rate_limit_tracking_token,
+        ingest_ip=settings.rate_limit_ingest_ip,
+        objects_ip=settings.rate_limit_objects_ip,
+        failed_auth_ip=settings.rate_limit_failed_auth_ip,
     )
 
 
@@ -206,7 +218,8 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=db), channels_plugin(database_url(settings))],
         on_startup=[prepare_store],
         lifespan=[plan_workers],
-        middleware=[auth],
+        middleware=[*rate_limit_middleware(rate_limits(settings)), auth],
+        before_send=[SecurityHeaders(settings.tile_url)],
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "policies": Provide(provide_policies, sync_to_thread=False),
