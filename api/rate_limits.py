@@ -28,7 +28,7 @@ from litestar.connection import Request
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
-from litestar.types import Receive, Scope, Send
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 from api.auth import read_token
 from api.errors import error_body
@@ -93,8 +93,14 @@ class HouseRateLimitMiddleware(RateLimitMiddleware):
             body = error_body("rate_limited", f"too many requests: retry after {retry} s")
             raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
             raw += [(b"retry-after", retry.encode()), (b"content-type", b"application/json")]
-            await send({"type": "http.response.start", "status": 429, "headers": raw})
-            await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+            start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 429, "headers": raw}
+            await send(start)
+            end: HTTPResponseBodyEvent = {
+                "type": "http.response.body",
+                "body": json.dumps(body).encode(),
+                "more_body": False,
+            }
+            await send(end)
 
 
 def _limit(
