@@ -32,6 +32,7 @@ from api.controllers.console import (
 from api.controllers.customer_tracking import (
     TicketTrackingLinkController,
     TrackController,
+    TrackingLinkController,
     TrackPageController,
     provide_tracking_service,
 )
@@ -211,6 +212,7 @@ def create_app(settings: Settings) -> Litestar:
             ConsoleSessionController,
             EventController,
             TicketTrackingLinkController,
+            TrackingLinkController,
             TrackController,
             TrackPageController,
             *asset_routers(),

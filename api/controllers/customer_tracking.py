@@ -13,12 +13,12 @@ import contextlib
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -54,7 +54,9 @@ def now() -> datetime:
 
 
 def service(session: AsyncSession, state: State) -> TrackingService:
-    return TrackingService(TrackingLinkRepository(session), MODEL, state.settings.public_url)
+    settings = state.settings
+    lifetime = timedelta(days=settings.tracking_link_max_days)
+    return TrackingService(TrackingLinkRepository(session), MODEL, settings.public_url, lifetime)
 
 
 def provide_tracking_service(db_session: NamedDependency[AsyncSession], state: State) -> TrackingService:
@@ -179,6 +181,20 @@ class TicketTrackingLinkController(Controller):
     ) -> TrackingLinkOut:
         hours = data.hours_after_completion if data is not None else None
         return TrackingLinkOut.of(await tracking.issue(caller, ticket_id, hours, now()))
+
+
+class TrackingLinkController(Controller):
+    path = "/api/v1/tracking-links"
+    tags = ["tracking page"]
+
+    @delete("/{link_id:uuid}", status_code=204, summary="Revoke a tracking link (it then answers 404)")
+    async def revoke(
+        self,
+        link_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        tracking: NamedDependency[TrackingService],
+    ) -> None:
+        await tracking.revoke(caller, link_id, now())
 
 
 class TrackController(Controller):
