@@ -77,11 +77,7 @@ def expiry(ticket: Ticket, order: WorkOrder | None, hours: int) -> datetime | No
 def job_cancelled_at(link: TrackingLink, orders: list[WorkOrder]) -> datetime | None:
     """When a job of the ticket was cancelled after the link was made (the link ends then, for
     good: a later re-dispatch needs a new link, so a page never names a different engineer)."""
-    times = [
-        o.updated_at
-        for o in orders
-        if o.state == W.CANCELLED.value and o.updated_at >= link.created_at
-    ]
+    times = [o.updated_at for o in orders if o.state == W.CANCELLED.value and o.updated_at >= link.created_at]
     return min(times) if times else None
 
 

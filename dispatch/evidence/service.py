@@ -45,6 +45,7 @@ from storage.objectstore import (
     FilesystemObjectStore,
     ObjectInfo,
     ObjectStore,
+    UploadGrant,
     UploadTarget,
     new_evidence_key,
 )
@@ -213,6 +214,18 @@ class EvidenceService:
         """Store the body of a one-time upload (the store refuses a second use of the URL)."""
         store = self._filesystem()
         return await to_thread.run_sync(store.accept_upload, token, data, content_type)
+
+    def check_upload(self, token: str, size: int | None, content_type: str | None) -> UploadGrant:
+        """The upload URL's grant, checked before its body is read (``size``: Content-Length)."""
+        return self._filesystem().verify_upload(token, size, content_type)
+
+    def upload_file(self) -> Path:
+        return self._filesystem().upload_file()
+
+    async def accept_upload_file(self, grant: UploadGrant, path: Path) -> ObjectInfo:
+        """Store the body streamed into ``path`` under the grant's key (once)."""
+        store = self._filesystem()
+        return await to_thread.run_sync(store.accept_upload_file, grant, path)
 
     def open_download(self, token: str) -> tuple[Path, ObjectInfo]:
         return self._filesystem().open_download(token)
