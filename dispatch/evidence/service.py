@@ -245,6 +245,11 @@ class EvidenceService:
             raise EvidenceNotUploaded(evidence_id)
         if info.size != row.size:
             raise ContentRejected("size_mismatch", f"announced {row.size} B, stored {info.size} B")
+        # verify the frozen copy and keep it: a later write to the upload key changes nothing
+        sealed = await to_thread.run_sync(self.store.seal, row.object_key)
+        if sealed.size != row.size:
+            raise ContentRejected("size_mismatch", f"announced {row.size} B, stored {sealed.size} B")
+        row.object_key = sealed.key
         data = await to_thread.run_sync(self.store.read, row.object_key, self.config.max_bytes)
         inspection = await to_thread.run_sync(_inspect, data, row.content_type, row.size, row.sha256)
         assessment = await self._assess(row, ticket, inspection)

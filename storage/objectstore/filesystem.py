@@ -178,6 +178,14 @@ class FilesystemObjectStore:
         """Store (or replace) ``data`` under ``key`` atomically."""
         return self._write(key, data, content_type, exclusive=False)
 
+    def seal(self, key: str) -> ObjectInfo:
+        """Nothing to do here: an upload URL writes its key once (hard link, never over an existing
+        file) and no other route writes evidence keys, so the object is already immutable."""
+        info = self.stat(key)
+        if info is None:
+            raise ObjectNotFound(key)
+        return info
+
     def soft_delete(self, key: str, actor: str, reason: str) -> DeletionRecord:
         """Move the object and its meta into ``trash/{stamp}/`` and write an audit file."""
         info = self.stat(key)
