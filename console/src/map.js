@@ -55,7 +55,7 @@ export class ConsoleMap {
         L.circle(centre, { ...style, radius: outlet.service_radius_km * 1000 }).addTo(this.outletLayer);
       }
       const label = outlet.service_radius_km ? ` · ${this.t("radius", { km: outlet.service_radius_km })}` : "";
-      L.circleMarker(centre, { radius: 5, color: "#1565c0", fillColor: "#fff", fillOpacity: 1, weight: 2 })
+      L.circleMarker(centre, { radius: 5, color: "#1565c0", fillColor: "#fff", fillOpacity: 1, weight: 2, className: "outlet-marker" })
         .bindTooltip(text(`${this.t("outlet")}: ${outlet.name}${label}`))
         .addTo(this.outletLayer);
     }
