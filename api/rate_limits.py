@@ -20,6 +20,7 @@ An exceeded limit answers ``429`` with ``Retry-After`` (seconds) and the house e
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -103,17 +104,28 @@ class HouseRateLimitMiddleware(RateLimitMiddleware):
             await send(end)
 
 
+def _only_under(*prefixes: str) -> str | None:
+    """An ``exclude`` pattern matching every path *not* under ``prefixes`` (Litestar then skips the
+    middleware before building a request: other routes pay nothing)."""
+    if not prefixes:
+        return None
+    # "/x…" not followed by a prefix; never "/" alone (Litestar refuses patterns matching every path)
+    return "^/(?!" + "|".join(re.escape(prefix.removeprefix("/")) for prefix in prefixes) + ")."
+
+
 def _limit(
     name: str,
     per_minute: int,
     applies: Callable[[Request[Any, Any, Any]], bool],
     key: Callable[[Request[Any, Any, Any]], str] = get_remote_address,
+    prefixes: tuple[str, ...] = (),
 ) -> DefineMiddleware:
     def identifier(request: Request[Any, Any, Any]) -> str:
         return f"{name}:{key(request)}"
 
     config = RateLimitConfig(
         rate_limit=("minute", per_minute),
+        exclude=_only_under(*prefixes),
         identifier_for_request=identifier,
         check_throttle_handler=applies,
         middleware_class=HouseRateLimitMiddleware,
@@ -127,21 +139,24 @@ def rate_limit_middleware(limits: RateLimits) -> list[DefineMiddleware]:
     def path(request: Request[Any, Any, Any]) -> str:
         return request.url.path
 
-    candidates = [
-        (
-            "tracking_ip",
-            limits.tracking_ip,
-            lambda r: tracking_token(path(r)) is not None,
-            get_remote_address,
-        ),
-        (
-            "tracking_token",
-            limits.tracking_token,
-            lambda r: tracking_token(path(r)) is not None,
-            lambda r: tracking_token(path(r)) or "",
-        ),
-        ("ingest_ip", limits.ingest_ip, lambda r: is_ingest(path(r)), get_remote_address),
-        ("objects_ip", limits.objects_ip, lambda r: path(r).startswith(OBJECTS), get_remote_address),
-        ("failed_auth_ip", limits.failed_auth_ip, _bearer_fails, get_remote_address),
-    ]
-    return [_limit(name, n, applies, key) for name, n, applies, key in candidates if n > 0]
+    def is_tracking(request: Request[Any, Any, Any]) -> bool:
+        return tracking_token(path(request)) is not None
+
+    def link(request: Request[Any, Any, Any]) -> str:
+        return tracking_token(path(request)) or ""
+
+    def ingest(request: Request[Any, Any, Any]) -> bool:
+        return is_ingest(path(request))
+
+    def objects(request: Request[Any, Any, Any]) -> bool:
+        return path(request).startswith(OBJECTS)
+
+    tracking = (TRACK_PAGE, TRACK_API)
+    limiters = (
+        ("tracking_ip", limits.tracking_ip, is_tracking, get_remote_address, tracking),
+        ("tracking_token", limits.tracking_token, is_tracking, link, tracking),
+        ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,)),
+        ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,)),
+        ("failed_auth_ip", limits.failed_auth_ip, _bearer_fails, get_remote_address, ()),
+    )
+    return [_limit(*limiter) for limiter in limiters if limiter[1] > 0]

@@ -56,3 +56,13 @@ def test_tile_source(url: str | None, source: str | None) -> None:
 def test_policy_has_no_unsafe_sources() -> None:
     policy = content_security_policy("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
     assert "unsafe" not in policy and "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_limiters_skip_other_paths_before_building_a_request() -> None:
+    import re
+
+    from api.rate_limits import _only_under
+
+    skip = re.compile(_only_under("/track/", "/api/v1/track/") or "")
+    assert [bool(skip.findall(p)) for p in ("/track/abc", "/api/v1/track/x/events")] == [False, False]
+    assert [bool(skip.findall(p)) for p in ("/api/v1/plants", "/health", "/trackx")] == [True, True, True]
