@@ -17,6 +17,7 @@ from api.controllers.console import ConsolePageController, ConsoleSessionControl
 from api.controllers.customer_tracking import (
     TicketTrackingLinkController,
     TrackController,
+    TrackingLinkController,
     TrackPageController,
 )
 from api.controllers.evidence import EvidenceController, ObjectTransferController
@@ -46,7 +47,19 @@ from api.controllers.warranty import (
     TicketWarrantyController,
 )
 from api.errors import exception_handlers, log_unexpected
+from api.rate_limits import RateLimits, rate_limit_middleware
+from api.security_headers import SecurityHeaders
 from api.settings import Settings
+
+
+def rate_limits(settings: Settings) -> RateLimits:
+    return RateLimits(
+        tracking_ip=settings.rate_limit_tracking_ip,
+        tracking_token=settings.rate_limit_tracking_token,
+        ingest_ip=settings.rate_limit_ingest_ip,
+        objects_ip=settings.rate_limit_objects_ip,
+        failed_auth_ip=settings.rate_limit_failed_auth_ip,
+    )
 
 
 def create_app(settings: Settings, components: Components | None = None) -> Litestar:
@@ -92,13 +105,15 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
             ConsoleSessionController,
             EventController,
             TicketTrackingLinkController,
+            TrackingLinkController,
             TrackController,
             TrackPageController,
             *asset_routers(),
         ],
         plugins=[channels_plugin(database_url(settings))],
         lifespan=[lifespan],
-        middleware=[auth],
+        middleware=[*rate_limit_middleware(rate_limits(settings)), auth],
+        before_send=[SecurityHeaders(settings.tile_url)],
         dependencies=dependencies(parts),
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(

@@ -198,7 +198,16 @@ def cmd_bench(_: Settings, args: argparse.Namespace) -> int:
     return main(list(args.rest))
 
 
-BENCH_SUITES = ("vrptw", "decisions", "http_preview", "evidence", "positions", "field_plan", "track_sse")
+BENCH_SUITES = (
+    "vrptw",
+    "decisions",
+    "http_preview",
+    "evidence",
+    "positions",
+    "field_plan",
+    "track_sse",
+    "uploads",
+)
 
 
 def parser() -> argparse.ArgumentParser:

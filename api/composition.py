@@ -187,7 +187,12 @@ def build_components(
     pool = plan_pool()
 
     def tracking(session: AsyncSession) -> TrackingService:
-        return TrackingService(TrackingLinkRepository(session), travel_model, settings.public_url)
+        return TrackingService(
+            TrackingLinkRepository(session),
+            travel_model,
+            settings.public_url,
+            timedelta(days=settings.tracking_link_max_days),
+        )
 
     reads = TrackingReads(read_sessions, tracking, clock)
     return Components(
@@ -341,7 +346,12 @@ def plan_service(session: AsyncSession, c: Components) -> PlanService:
 
 
 def tracking_service(session: AsyncSession, c: Components) -> TrackingService:
-    return TrackingService(TrackingLinkRepository(session), c.travel_model, c.settings.public_url)
+    return TrackingService(
+        TrackingLinkRepository(session),
+        c.travel_model,
+        c.settings.public_url,
+        timedelta(days=c.settings.tracking_link_max_days),
+    )
 
 
 # -- Litestar providers ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,6 +64,19 @@ class Settings:
     tile_datum: str = "WGS84"
     """Issue 7: the datum the tiles are drawn in (WGS84, GCJ02 for AMap/Tencent, BD09 for Baidu)."""
     tile_attribution: str = ""
+    # -- edge: abuse limits and link lifetime (docs/operations.md#rate-limits, docs/security.md) --
+    rate_limit_tracking_ip: int = 1200
+    """Customer tracking requests (page, JSON, stream, report) per client IP per minute (0 = off)."""
+    rate_limit_tracking_token: int = 600
+    """Requests per tracking link per minute, from any address (0 = off)."""
+    rate_limit_ingest_ip: int = 3000
+    """Device ingest requests (OsmAnd, OwnTracks) per client IP per minute (0 = off)."""
+    rate_limit_objects_ip: int = 600
+    """Filesystem-store upload/download URL requests per client IP per minute (0 = off)."""
+    rate_limit_failed_auth_ip: int = 120
+    """Requests with a bearer token that does not verify, per client IP per minute (0 = off)."""
+    tracking_link_max_days: int = 14
+    """R-TR-1: a tracking link ends this many days after it was made, whatever else it says."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +125,7 @@ class Settings:
             tile_url=get("TILE_URL"),
             tile_datum=(get("TILE_DATUM") or defaults.tile_datum).upper().replace("-", ""),
             tile_attribution=get("TILE_ATTRIBUTION") or defaults.tile_attribution,
+            **_edge_settings(get, defaults),
         )
 
     @property
@@ -131,3 +145,22 @@ class Settings:
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)
+
+
+EDGE_INT_SETTINGS = (
+    "rate_limit_tracking_ip",
+    "rate_limit_tracking_token",
+    "rate_limit_ingest_ip",
+    "rate_limit_objects_ip",
+    "rate_limit_failed_auth_ip",
+    "tracking_link_max_days",
+)
+
+
+def _edge_settings(get: Callable[[str], str | None], defaults: Settings) -> dict[str, int]:
+    """``AFTERSALES_RATE_LIMIT_*`` and ``AFTERSALES_TRACKING_LINK_MAX_DAYS`` (whole numbers)."""
+    found: dict[str, int] = {}
+    for name in EDGE_INT_SETTINGS:
+        raw = get(name.upper())
+        found[name] = int(raw) if raw is not None else int(getattr(defaults, name))
+    return found

@@ -160,6 +160,7 @@ def main(argv: list[str]) -> int:
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": secret,
         "AFTERSALES_HOME": str(args.home),
+        "AFTERSALES_RATE_LIMIT_INGEST_IP": "0",  # the load generator is one address: no abuse limit
     }
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)]
     server = subprocess.Popen(

@@ -181,6 +181,8 @@ def main(argv: list[str]) -> int:
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": SECRET,
         "AFTERSALES_HOME": str(args.home),
+        "AFTERSALES_RATE_LIMIT_TRACKING_IP": "0",  # N subscribers from one address: no abuse limit
+        "AFTERSALES_RATE_LIMIT_TRACKING_TOKEN": "0",
     }
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)]
     server = subprocess.Popen(

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -132,6 +132,20 @@ class TicketTrackingLinkController(Controller):
     ) -> TrackingLinkOut:
         hours = data.hours_after_completion if data is not None else None
         return TrackingLinkOut.of(await tracking.issue(caller, ticket_id, hours, now()))
+
+
+class TrackingLinkController(Controller):
+    path = "/api/v1/tracking-links"
+    tags = ["tracking page"]
+
+    @delete("/{link_id:uuid}", status_code=204, summary="Revoke a tracking link (it then answers 404)")
+    async def revoke(
+        self,
+        link_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        tracking: NamedDependency[TrackingService],
+    ) -> None:
+        await tracking.revoke(caller, link_id, now())
 
 
 class TrackController(Controller):

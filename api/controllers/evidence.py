@@ -7,8 +7,10 @@ download URLs; they carry their own signed token and sit under a public path (``
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
+import anyio
 from litestar import Controller, Request, delete, get, post, put
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
@@ -30,7 +32,7 @@ from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
 from dispatch.evidence.report import build_service_report
 from dispatch.evidence.service import EvidenceCreate, EvidenceItem, EvidenceService
-from storage.objectstore import ObjectTooLarge
+from storage.objectstore import UploadMismatch
 
 UPLOADS_PATH = "/api/v1/objects"
 """Public prefix of the filesystem backend's signed upload/download URLs."""
@@ -194,15 +196,18 @@ class ObjectTransferController(Controller):
         request: Request[Any, Any, Any],
         evidence: NamedDependency[EvidenceService],
     ) -> dict[str, Any]:
-        limit = evidence.config.max_bytes
-        chunks: list[bytes] = []
-        received = 0
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > limit:
-                raise ObjectTooLarge("upload", limit)
-            chunks.append(chunk)
-        info = await evidence.accept_upload(token, b"".join(chunks), request.headers.get("content-type"))
+        """The token (and the declared length and type) are checked before the body is read; the
+        body then goes to disk chunk by chunk, never more than the granted size (R-NW-1)."""
+        grant = evidence.check_upload(
+            token, declared_length(request.headers.get("content-length")), request.headers.get("content-type")
+        )
+        path = evidence.upload_file()
+        try:
+            await stream_to_file(request, path, grant.size)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        info = await evidence.accept_upload_file(grant, path)
         return {"size": info.size, "etag": info.etag}
 
     @get("/downloads/{token:str}", summary="Short-lived download of an evidence file (filesystem backend)")
@@ -218,3 +223,27 @@ class ObjectTransferController(Controller):
             content_disposition_type="inline",
             headers={"Cache-Control": "private, max-age=60"},
         )
+
+
+def declared_length(header: str | None) -> int | None:
+    """The request's Content-Length (None when the body is chunked); a bad one is a 400."""
+    if header is None:
+        return None
+    try:
+        length = int(header)
+    except ValueError:
+        raise InvalidInput("content-length", "must be the body's size in bytes") from None
+    if length < 0:
+        raise InvalidInput("content-length", "must be the body's size in bytes")
+    return length
+
+
+async def stream_to_file(request: Request[Any, Any, Any], path: Path, limit: int) -> None:
+    """Write the body to ``path`` as it arrives; more than ``limit`` bytes stops at once."""
+    received = 0
+    async with await anyio.open_file(path, "wb") as out:
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise UploadMismatch("size", limit, f"more than {limit}")
+            await out.write(chunk)

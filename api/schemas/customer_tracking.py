@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import msgspec
@@ -16,14 +17,17 @@ class TrackingLinkIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TrackingLinkOut(msgspec.Struct):
+    id: uuid.UUID
+    """Revoke the link with ``DELETE /api/v1/tracking-links/{id}``."""
     token: str
     url: str
-    expires_at: datetime | None
-    """None while the visit is to come: the link then stays valid."""
+    expires_at: datetime
+    """When the link ends at the latest: its absolute lifetime (``AFTERSALES_TRACKING_LINK_MAX_DAYS``),
+    or sooner once the visit is completed (+ ``hours_after_completion``)."""
 
     @classmethod
     def of(cls, link: IssuedLink) -> TrackingLinkOut:
-        return cls(link.token, link.url, link.expires_at)
+        return cls(link.id, link.token, link.url, link.expires_at)
 
 
 class EngineerOut(msgspec.Struct):

@@ -6,7 +6,6 @@ import { ConsoleMap } from "./map.js";
 import { deadlineRisk, formatLeft, RISK_COLOURS } from "./risk.js";
 import { renderDetail } from "./detail.js";
 
-const TOKEN_KEY = "aftersales.token";
 const OFFICE = new Set(["admin", "dispatcher"]);
 const STATES = ["new", "needs_deadline", "dispatched", "in_progress", "resolved", "closed", "cancelled"];
 const URGENCIES = ["extra_urgent", "urgent", "normal"];
@@ -17,6 +16,7 @@ const el = (tag, attrs = {}, ...children) => {
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "class") node.className = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "style") node.style.cssText = value; // CSSOM, allowed by the CSP (no style attributes)
     else if (value !== null && value !== undefined) node.setAttribute(key, value);
   }
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
@@ -202,8 +202,7 @@ async function start(token) {
   const api = new Api(token);
   const me = await api.get("/api/v1/console/session");
   if (!OFFICE.has(me.role)) throw new Error(state.t("wrong_role", { role: me.role }));
-  state.api = api;
-  sessionStorage.setItem(TOKEN_KEY, token);
+  state.api = api; // the token lives in this module's memory only: a reload asks for it again
   $("#login").hidden = true;
   $("#app").hidden = false;
   state.map = new ConsoleMap($("#map"), state.config, state.t);
@@ -244,8 +243,7 @@ async function main() {
     location.reload();
   };
   $("#sign-out").onclick = () => {
-    sessionStorage.removeItem(TOKEN_KEY);
-    location.reload();
+    location.reload(); // forgets the token (it was never stored)
   };
   const form = $("#login-form");
   form.onsubmit = async (event) => {
@@ -258,15 +256,6 @@ async function main() {
       $("#login-error").textContent = detail;
     }
   };
-  const saved = sessionStorage.getItem(TOKEN_KEY);
-  if (saved) {
-    try {
-      await start(saved);
-      return;
-    } catch {
-      sessionStorage.removeItem(TOKEN_KEY);
-    }
-  }
   $("#login").hidden = false;
   form.token.focus();
 }

@@ -6,6 +6,7 @@ const el = (tag, attrs = {}, ...children) => {
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "class") node.className = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "style") node.style.cssText = value; // CSSOM, allowed by the CSP (no style attributes)
     else if (value !== null && value !== undefined) node.setAttribute(key, value);
   }
   for (const child of children) if (child !== null && child !== undefined) node.append(child);

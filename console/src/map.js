@@ -4,6 +4,10 @@ import * as L from "/static/vendor/leaflet/leaflet-src.esm.js";
 import { latLngFor } from "./datum.js";
 import { RISK_COLOURS } from "./risk.js";
 
+// Names come from users (outlets, engineers): Leaflet renders a string tooltip as HTML, so every
+// tooltip is a text node (never markup).
+const text = (value) => document.createTextNode(value);
+
 const CHINA_CENTRE = [34.5, 106.0];
 
 export class ConsoleMap {
@@ -51,8 +55,8 @@ export class ConsoleMap {
         L.circle(centre, { ...style, radius: outlet.service_radius_km * 1000 }).addTo(this.outletLayer);
       }
       const label = outlet.service_radius_km ? ` · ${this.t("radius", { km: outlet.service_radius_km })}` : "";
-      L.circleMarker(centre, { radius: 5, color: "#1565c0", fillColor: "#fff", fillOpacity: 1, weight: 2 })
-        .bindTooltip(`${this.t("outlet")}: ${outlet.name}${label}`)
+      L.circleMarker(centre, { radius: 5, color: "#1565c0", fillColor: "#fff", fillOpacity: 1, weight: 2, className: "outlet-marker" })
+        .bindTooltip(text(`${this.t("outlet")}: ${outlet.name}${label}`))
         .addTo(this.outletLayer);
     }
   }
@@ -81,7 +85,7 @@ export class ConsoleMap {
         marker.setLatLng(position);
         marker.setStyle(style);
       }
-      marker.bindTooltip(`${ticket.number} · ${this.t(`risk_${ticket.risk}`)}`);
+      marker.bindTooltip(text(`${ticket.number} · ${this.t(`risk_${ticket.risk}`)}`));
       const path = marker.getElement && marker.getElement();
       if (path) path.setAttribute("data-ticket-id", ticket.id);
     }
@@ -98,8 +102,10 @@ export class ConsoleMap {
     const at = this.ll(position.lon, position.lat);
     const heading = Number.isFinite(position.heading) ? position.heading : null;
     const arrow = heading === null ? "●" : "▲";
-    const html =
-      `<div class="engineer-icon" style="transform: rotate(${heading || 0}deg)">${arrow}</div>`;
+    const html = document.createElement("div"); // a DOM node, not markup (CSP: no inline style attributes)
+    html.className = "engineer-icon";
+    html.style.transform = `rotate(${heading || 0}deg)`;
+    html.textContent = arrow;
     const icon = L.divIcon({ className: "engineer-marker", html, iconSize: [22, 22] });
     let marker = this.engineerMarkers.get(position.technician_id);
     if (!marker) {
@@ -125,7 +131,7 @@ export class ConsoleMap {
     const age = ageMin < 60 ? `${ageMin} min` : `${Math.floor(ageMin / 60)} h ${ageMin % 60} min`;
     const parts = [`${this.t("engineer")}: ${p.name || ""}`, this.t("fix_age", { age })];
     if (Number.isFinite(p.heading)) parts.push(this.t("heading", { deg: Math.round(p.heading) }));
-    marker.bindTooltip(parts.join(" · "));
+    marker.bindTooltip(text(parts.join(" · ")));
   }
 
   refreshAges() {

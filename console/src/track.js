@@ -62,7 +62,9 @@ function showPosition(position) {
   element.hidden = false;
   const at = latLngFor(position.lon, position.lat, datum);
   if (!marker) {
-    const icon = L.divIcon({ className: "engineer-marker", html: '<div class="engineer-dot"></div>', iconSize: [24, 24] });
+    const dot = document.createElement("div");
+    dot.className = "engineer-dot";
+    const icon = L.divIcon({ className: "engineer-marker", html: dot, iconSize: [24, 24] });
     marker = L.marker(at, { icon, title: t("engineer") }).addTo(map);
     // the map was hidden (zero size): measure it once laid out, then centre on the engineer
     requestAnimationFrame(() => { map.invalidateSize(); map.setView(marker.getLatLng(), 13); });

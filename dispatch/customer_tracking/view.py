@@ -140,7 +140,9 @@ def build_view(facts: TrackingFacts, model: TravelModel, now: datetime) -> Track
         eta = estimate(facts, model, now, en_route=True)
     elif state == "scheduled" and order is not None and order.technician_id is not None:
         eta = estimate(facts, model, now, en_route=False)
-    engineer = facts.engineer if state != "cancelled" else None
+    # a cancelled ticket or a cancelled/declined/handed-over job names nobody (R-TR-2)
+    assigned = order is not None and order.state not in INACTIVE
+    engineer = facts.engineer if state != "cancelled" and assigned else None
 
     def local(value: datetime | None) -> datetime | None:
         return value.astimezone(zone) if value is not None else None

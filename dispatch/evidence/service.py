@@ -46,6 +46,7 @@ from storage.objectstore import (
     FilesystemObjectStore,
     ObjectInfo,
     ObjectStore,
+    UploadGrant,
     UploadTarget,
     new_evidence_key,
 )
@@ -222,6 +223,18 @@ class EvidenceService:
         store = self._filesystem()
         return await to_thread.run_sync(store.accept_upload, token, data, content_type)
 
+    def check_upload(self, token: str, size: int | None, content_type: str | None) -> UploadGrant:
+        """The upload URL's grant, checked before its body is read (``size``: Content-Length)."""
+        return self._filesystem().verify_upload(token, size, content_type)
+
+    def upload_file(self) -> Path:
+        return self._filesystem().upload_file()
+
+    async def accept_upload_file(self, grant: UploadGrant, path: Path) -> ObjectInfo:
+        """Store the body streamed into ``path`` under the grant's key (once)."""
+        store = self._filesystem()
+        return await to_thread.run_sync(store.accept_upload_file, grant, path)
+
     def open_download(self, token: str) -> tuple[Path, ObjectInfo]:
         return self._filesystem().open_download(token)
 
@@ -240,6 +253,11 @@ class EvidenceService:
             raise EvidenceNotUploaded(evidence_id)
         if info.size != row.size:
             raise ContentRejected("size_mismatch", f"announced {row.size} B, stored {info.size} B")
+        # verify the frozen copy and keep it: a later write to the upload key changes nothing
+        sealed = await to_thread.run_sync(self.store.seal, row.object_key)
+        if sealed.size != row.size:
+            raise ContentRejected("size_mismatch", f"announced {row.size} B, stored {sealed.size} B")
+        row.object_key = sealed.key
         data = await to_thread.run_sync(self.store.read, row.object_key, self.config.max_bytes)
         inspection = await to_thread.run_sync(_inspect, data, row.content_type, row.size, row.sha256)
         assessment = await self._assess(row, ticket, inspection)

@@ -234,8 +234,11 @@ class PositionService:
             if not flags and (before is None or fix.fix_time >= before.fix_time):
                 previous[tech] = fix
             rows.append(_row(fix, device, tuple(flag.value for flag in flags)))
-        stored_keys = await self.positions.insert(rows)
-        stored = [r for r in rows if (r.device_id, r.fix_time) in stored_keys]
+        first: dict[tuple[uuid.UUID, datetime], PositionRow] = {}
+        for row in rows:
+            first.setdefault((row.device_id, row.fix_time), row)
+        # `stored` counts the rows the INSERT … ON CONFLICT DO NOTHING RETURNING gave back
+        stored = [first[key] for key in await self.positions.insert(rows)]
         good = [r for r in stored if not r.flags]
         newest: dict[uuid.UUID, PositionRow] = {}
         for row in good:

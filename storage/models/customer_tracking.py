@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, CreatedMixin, IdMixin
@@ -12,7 +13,8 @@ from storage.models.base import Base, CreatedMixin, IdMixin
 
 class TrackingLink(IdMixin, CreatedMixin, Base):
     """``token_hash`` = hex SHA-256 of the token; the link lives until ``hours_after_completion``
-    hours after the ticket's visit is completed (before completion it stays valid)."""
+    hours after the ticket's visit is completed, and never past ``expires_at`` (its absolute
+    lifetime, R-TR-1); a cancelled ticket ends it at once; ``revoked_at`` ends it by hand."""
 
     __tablename__ = "tracking_links"
 
@@ -20,3 +22,6 @@ class TrackingLink(IdMixin, CreatedMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hours_after_completion: Mapped[int] = mapped_column(Integer, server_default="24")
     created_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(200), default=None)

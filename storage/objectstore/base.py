@@ -97,6 +97,10 @@ class ObjectStore(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
         """Store ``data`` under ``key`` (thumbnails, generated reports)."""
 
+    def seal(self, key: str) -> ObjectInfo:
+        """Freeze the object as it is now and return where it stays unchanged (verify that one)."""
+        ...
+
     def soft_delete(self, key: str, actor: str, reason: str) -> DeletionRecord:
         """Move the object out of sight, keep it recoverable, and describe what was done."""
 

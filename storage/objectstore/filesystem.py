@@ -98,18 +98,44 @@ class FilesystemObjectStore:
         return f"{self._download_base}/{sign_download_token(self._secret, key, expires_at)}"
 
     def accept_upload(self, token: str, data: bytes, content_type: str | None) -> ObjectInfo:
-        """Verify ``token`` and store ``data`` under its key, once.
+        """Verify ``token`` and store ``data`` under its key, once (in-memory form of
+        :meth:`verify_upload` + :meth:`accept_upload_file`).
 
         Raises ``UploadTokenInvalid``/``UploadTokenExpired`` for a bad token, ``UploadMismatch``
         when the body's size or content type differ from the grant, and ``UploadAlreadyUsed``
         when the URL was used before.
         """
+        grant = self.verify_upload(token, len(data), content_type)
+        return self._write(grant.key, data, grant.content_type, exclusive=True)
+
+    def verify_upload(self, token: str, size: int | None, content_type: str | None) -> UploadGrant:
+        """The grant of ``token`` — checked *before* any byte of the body is read — with the
+        declared ``size`` (Content-Length, when sent) and ``content_type`` checked against it."""
         grant = verify_upload_token(self._secret, token, self._clock())
-        if len(data) != grant.size:
-            raise UploadMismatch("size", grant.size, len(data))
+        if size is not None and size != grant.size:
+            raise UploadMismatch("size", grant.size, size)
         if content_type is not None and content_type != grant.content_type:
             raise UploadMismatch("content_type", grant.content_type, content_type)
-        return self._write(grant.key, data, grant.content_type, exclusive=True)
+        return grant
+
+    def upload_file(self) -> Path:
+        """A fresh path under ``tmp/`` for the API to stream an upload's body into."""
+        path = self.root / "tmp" / uuid.uuid4().hex
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def accept_upload_file(self, grant: UploadGrant, path: Path) -> ObjectInfo:
+        """Put the body streamed into ``path`` (from :meth:`upload_file`) under the grant's key,
+        once; the file is consumed (linked into place or removed) either way."""
+        try:
+            size = path.stat().st_size
+            if size != grant.size:
+                raise UploadMismatch("size", grant.size, size)
+            with path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            return self._place(grant.key, path, grant.content_type, exclusive=True)
+        finally:
+            path.unlink(missing_ok=True)
 
     def open_download(self, token: str) -> tuple[Path, ObjectInfo]:
         """The file and its info for a valid download token (the API streams the file)."""
@@ -151,6 +177,14 @@ class FilesystemObjectStore:
     def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
         """Store (or replace) ``data`` under ``key`` atomically."""
         return self._write(key, data, content_type, exclusive=False)
+
+    def seal(self, key: str) -> ObjectInfo:
+        """Nothing to do here: an upload URL writes its key once (hard link, never over an existing
+        file) and no other route writes evidence keys, so the object is already immutable."""
+        info = self.stat(key)
+        if info is None:
+            raise ObjectNotFound(key)
+        return info
 
     def soft_delete(self, key: str, actor: str, reason: str) -> DeletionRecord:
         """Move the object and its meta into ``trash/{stamp}/`` and write an audit file."""
@@ -212,15 +246,20 @@ class FilesystemObjectStore:
         return loaded if isinstance(loaded, dict) else {}
 
     def _write(self, key: str, data: bytes, content_type: str, *, exclusive: bool) -> ObjectInfo:
-        target = self._data(key)
-        etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        tmp = self.root / "tmp" / uuid.uuid4().hex
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.upload_file()
         with tmp.open("wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        return self._place(key, tmp, content_type, exclusive=exclusive)
+
+    def _place(self, key: str, tmp: Path, content_type: str, *, exclusive: bool) -> ObjectInfo:
+        """Move the finished file ``tmp`` to ``key`` (hard link when ``exclusive``: never over
+        an existing object) and write its meta sidecar."""
+        target = self._data(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        etag = _md5_file(tmp)
+        size = tmp.stat().st_size
         try:
             if exclusive:
                 try:
@@ -231,7 +270,7 @@ class FilesystemObjectStore:
                 os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        meta = {"content_type": content_type, "etag": etag, "size": len(data)}
+        meta = {"content_type": content_type, "etag": etag, "size": size}
         meta_path = self._meta(key)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
         meta_tmp = meta_path.with_name(f".{meta_path.name}.{uuid.uuid4().hex}")

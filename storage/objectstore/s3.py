@@ -16,9 +16,17 @@ false. Soft delete copies the object to ``deleted/{stamp}/{key}`` with the actor
 metadata, then removes the original (on a versioned bucket that leaves a delete marker, and the
 old version remains too). The returned ``DeletionRecord`` is for the caller's audit table.
 
-**What the signature does not cover.** The SDK's presigned PUT signs only the host, not
-``Content-Type``/``Content-Length``, so the client could upload other bytes: ``complete`` must
-check size and SHA-256 of what actually arrived (it does, R-NW-1).
+**What the upload URL binds.** The minio SDK's presigned PUT signs only the host, so presigned
+PUTs are made with botocore instead (docs/adr/0003-botocore-presigned-put.md): ``Content-Type``,
+``Content-Length`` and ``If-None-Match: *`` are *signed headers* — the client must send exactly
+these values, so the URL uploads one object of the announced size and type, once (a second PUT
+is refused with 412). ``complete`` still checks size and SHA-256 of what actually arrived (R-NW-1).
+
+**Immutable once verified.** ``seal`` copies the upload (the exact version it saw) to
+``{key}.sealed``, a key no URL is ever signed for; ``complete`` verifies that copy and the
+evidence row points at it, so whatever later happens to the upload key cannot change verified
+evidence. (moto checks neither signatures nor signed headers, so the tests prove the copy; the
+header binding is S3's and MinIO's behaviour, see docs/evidence.md.)
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
+import botocore.session
+from botocore.config import Config as BotoConfig
 from minio import Minio
 from minio.commonconfig import ENABLED, REPLACE, CopySource
 from minio.error import MinioException, S3Error
@@ -42,6 +52,7 @@ from storage.objectstore.base import (
     UploadTarget,
     check_expiry,
     check_key,
+    derived_key,
 )
 from storage.objectstore.errors import (
     ObjectNotFound,
@@ -52,6 +63,7 @@ from storage.objectstore.errors import (
 
 log = logging.getLogger(__name__)
 
+SEALED_SUFFIX = "sealed"
 _MISSING_CODES = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchVersion"})
 _TRANSPORT_ERRORS = (MinioException, HTTPError, OSError)
 
@@ -93,6 +105,14 @@ class S3ObjectStore:
             self._signer = Minio(p_host, access_key, secret_key, secure=p_secure, region=region)
         else:
             self._signer = self._client
+        self._put_signer = botocore.session.get_session().create_client(
+            "s3",
+            endpoint_url=public_endpoint or endpoint,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            region_name=region,
+            config=BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"}),
+        )
 
     # -- lifecycle ---------------------------------------------------------------------------
     def ensure_ready(self) -> None:
@@ -114,15 +134,24 @@ class S3ObjectStore:
 
     # -- URLs ----------------------------------------------------------------------------------
     def presign_put(self, key: str, content_type: str, size: int, expires: timedelta) -> UploadTarget:
-        """A presigned PUT for the public endpoint; the client sends ``headers`` as given."""
+        """A presigned PUT for the public endpoint whose signature covers ``Content-Type``,
+        ``Content-Length`` and ``If-None-Match: *``: the client sends ``headers`` exactly as given."""
         check_expiry(expires)
         expires_at = self._clock() + expires
-        url = self._signer.get_presigned_url(
-            "PUT", self.bucket, check_key(key), expires=expires, request_date=self._clock()
+        url = self._put_signer.generate_presigned_url(
+            "put_object",
+            Params={
+                "Bucket": self.bucket,
+                "Key": check_key(key),
+                "ContentType": content_type,
+                "ContentLength": size,
+                "IfNoneMatch": "*",
+            },
+            ExpiresIn=int(expires.total_seconds()),
+            HttpMethod="PUT",
         )
-        # ``If-None-Match: *`` makes the server refuse a second PUT to the key (MinIO, AWS S3 and
-        # moto honour it): the presigned URL then works once for a client that sends the headers.
-        return UploadTarget(url, "PUT", {"Content-Type": content_type, "If-None-Match": "*"}, expires_at)
+        headers = {"Content-Type": content_type, "Content-Length": str(size), "If-None-Match": "*"}
+        return UploadTarget(str(url), "PUT", headers, expires_at)
 
     def presign_get(self, key: str, expires: timedelta) -> str:
         """A presigned GET for the public endpoint."""
@@ -183,6 +212,23 @@ class S3ObjectStore:
         except _TRANSPORT_ERRORS as exc:
             raise ObjectStoreUnavailable(str(exc)) from exc
         return ObjectInfo(key, len(data), result.etag or "", content_type, None, result.version_id)
+
+    def seal(self, key: str) -> ObjectInfo:
+        """Server-side copy of the current version to ``{key}.sealed`` (never presigned for PUT)."""
+        info = self.stat(key)
+        if info is None:
+            raise ObjectNotFound(key)
+        final = derived_key(key, SEALED_SUFFIX)
+        try:
+            self._client.copy_object(
+                self.bucket, final, CopySource(self.bucket, key, version_id=info.version_id)
+            )
+        except _TRANSPORT_ERRORS as exc:
+            raise ObjectStoreUnavailable(str(exc)) from exc
+        sealed = self.stat(final)
+        if sealed is None:  # pragma: no cover - the copy just succeeded
+            raise ObjectStoreUnavailable(f"the copy of {key!r} vanished")
+        return sealed
 
     def soft_delete(self, key: str, actor: str, reason: str) -> DeletionRecord:
         """Copy to ``deleted/{stamp}/{key}`` with audit metadata, then remove the original."""

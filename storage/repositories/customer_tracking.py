@@ -54,6 +54,9 @@ class TrackingLinkRepository:
         await self.session.flush()
         return link
 
+    async def get(self, link_id: uuid.UUID) -> TrackingLink | None:
+        return await self.session.get(TrackingLink, link_id)
+
     async def by_hash(self, token_hash: str) -> TrackingLink | None:
         found: TrackingLink | None = await self.session.scalar(
             select(TrackingLink).where(TrackingLink.token_hash == token_hash)

@@ -155,10 +155,11 @@ class PositionRepository:
                 await own.execute(text("SELECT ensure_positions_partition(:at)"), {"at": month})
         known.update(months)
 
-    async def insert(self, rows: Sequence[PositionRow]) -> set[tuple[uuid.UUID, datetime]]:
-        """Insert, dropping (device, fix time) duplicates; returns the keys actually stored."""
+    async def insert(self, rows: Sequence[PositionRow]) -> list[tuple[uuid.UUID, datetime]]:
+        """Insert, dropping (device, fix time) duplicates (``ON CONFLICT DO NOTHING``, also within
+        ``rows``); returns the key of each row actually stored — one entry per stored row."""
         if not rows:
-            return set()
+            return []
         await self.ensure_partitions([r.fix_time for r in rows])
         result = await self.session.execute(
             _INSERT,
@@ -176,7 +177,7 @@ class PositionRepository:
                 "flags": [",".join(r.flags) for r in rows],
             },
         )
-        return {(device, fix_time) for device, fix_time in result}
+        return [(device, fix_time) for device, fix_time in result]
 
     async def upsert_latest(self, rows: Sequence[PositionRow]) -> None:
         """Make each row its technician's latest fix unless a later one is stored already.

@@ -123,7 +123,7 @@ def test_console_refuses_a_bad_token(chromium: Any, served: Served) -> None:
     page.goto(f"{served.base_url}/console")
     page.fill("#token", "not-a-token")
     page.click("#login-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#login-error').textContent.length > 0")
     assert "invalid token" in page.inner_text("#login-error")
     assert page.is_hidden("#app")
     context.close()
@@ -147,9 +147,10 @@ def test_an_engineers_reported_position_moves_the_marker(
             "fix_time": (datetime.now(UTC) - timedelta(seconds=120 - 60 * step)).isoformat(),
         }
         _post(served, "/api/v1/positions", {"positions": [fix]}, field)
-        page.wait_for_function(
-            f'(() => {{ const m = document.querySelector("{marker}");'
-            f" return m && Math.abs(Number(m.dataset.lon) - {where['lon']}) < 1e-9; }})()",
+        page.wait_for_function(  # function form: the CSP forbids evaluating strings ('unsafe-eval')
+            "([sel, lon]) => { const m = document.querySelector(sel);"
+            " return m && Math.abs(Number(m.dataset.lon) - lon) < 1e-9; }",
+            arg=[marker, where["lon"]],
             timeout=2000,
         )
     page.context.close()

@@ -57,8 +57,13 @@ def test_tracking_page_shows_marker_and_eta_only_while_en_route(
     first_lon = page.get_attribute("#map", "data-lon")
 
     job.drive(18_500, start + timedelta(minutes=6))  # the marker moves, the ETA falls
-    page.wait_for_function(f"document.getElementById('map').dataset.lon !== '{first_lon}'", timeout=10000)
-    page.wait_for_function(f"document.getElementById('eta').dataset.eta < '{first_eta}'", timeout=10000)
+    # function form with an argument: the page's CSP forbids evaluating strings (no 'unsafe-eval')
+    page.wait_for_function(
+        "(lon) => document.getElementById('map').dataset.lon !== lon", arg=first_lon, timeout=10000
+    )
+    page.wait_for_function(
+        "(eta) => document.getElementById('eta').dataset.eta < eta", arg=first_eta, timeout=10000
+    )
     page.screenshot(path=str(artifacts / "track-en-route.png"))
     if os.environ.get("AFTERSALES_UPDATE_SCREENSHOTS") == "1":  # refresh the README's picture
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ from tests.integration.evidence.support import (
     announce,
     camera_photo,
     complete,
+    get_url,
     put_bytes,
     upload,
 )
@@ -129,3 +130,38 @@ def test_r_nw_1_upload_url_works_once(setup: Any) -> None:
     again = put_bytes(client, target, jpeg(9)[: len(photo)] if len(jpeg(9)) >= len(photo) else photo)
     assert again.status_code in (409, 412), again.text
     assert complete(client, office, target["evidence_id"]).status_code == 200
+
+
+def test_r_nw_1_verified_evidence_cannot_be_replaced_through_its_upload_url(setup: Any) -> None:
+    """After ``complete`` the row points at a sealed copy no URL can write: even a client that
+    drops the signed ``If-None-Match`` (moto does not check signed headers; S3/MinIO refuse the
+    request) and overwrites the upload key changes nothing of the verified evidence."""
+    client, office, ticket = setup
+    photo = camera_photo(11, datetime.now(UTC))
+    target = announce(client, office, ticket["id"], photo).json()
+    assert put_bytes(client, target, photo).status_code == 200
+    assert complete(client, office, target["evidence_id"]).status_code == 200
+    other = camera_photo(12, datetime.now(UTC))
+    unguarded = {k: v for k, v in target["headers"].items() if k.lower() != "if-none-match"}
+    put_bytes(client, dict(target, headers={**unguarded, "Content-Length": str(len(other))}), other)
+    listed = client.get(f"/api/v1/tickets/{ticket['id']}/evidence", headers=office).json()["items"]
+    (item,) = [i for i in listed if i["id"] == target["evidence_id"]]
+    assert get_url(client, item["download_url"]).content == photo
+
+
+def test_upload_token_is_checked_before_the_body_and_length_against_the_grant(setup: Any) -> None:
+    """Filesystem store: a bad token or a declared length other than the granted size is refused
+    from the headers alone (403 / 400 naming the size), before any body byte is read."""
+    client, office, ticket = setup
+    photo = camera_photo(13, datetime.now(UTC))
+    target = announce(client, office, ticket["id"], photo).json()
+    if not target["upload_url"].startswith(str(client.base_url)):
+        pytest.skip("S3 mode: the S3 server checks the signed Content-Length")
+    forged = target["upload_url"][:-4] + "AAAA"
+    _error(client.put(forged, content=photo, headers=target["headers"]), 403, "upload_url_invalid")
+    longer = photo + b"\0" * 10
+    body = _error(
+        client.put(target["upload_url"], content=longer, headers=target["headers"]), 400, "upload_mismatch"
+    )
+    assert body["field"] == "size"
+    assert put_bytes(client, target, photo).status_code == 200  # the URL was not used up by either

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -47,7 +47,13 @@ def test_r_nw_1_presigned_put_then_stat_read_and_presigned_get(s3_store: S3Objec
     key = new_evidence_key(42)
     target = s3_store.presign_put(key, "image/jpeg", len(PHOTO), FIVE_MINUTES)
     assert target.method == "PUT"
-    assert target.headers == {"Content-Type": "image/jpeg", "If-None-Match": "*"}
+    assert target.headers == {
+        "Content-Type": "image/jpeg",
+        "Content-Length": str(len(PHOTO)),
+        "If-None-Match": "*",
+    }
+    signed = parse_qs(urlsplit(target.url).query)["X-Amz-SignedHeaders"][0].split(";")
+    assert {"content-type", "content-length", "if-none-match"} <= set(signed)
     assert target.url.startswith("http")
     assert "X-Amz-Signature=" in target.url
 

@@ -157,3 +157,29 @@ def test_retention_cleanup_drops_old_partitions_and_keeps_recent_fixes(
     assert remaining == [recent]
     again = client.post("/api/v1/positions", json={"positions": body["positions"][:1]}, headers=job.engineer)
     assert again.json()["stored"] == 1  # the dropped month is made again on demand
+
+
+def test_stored_counts_rows_actually_stored_batch_and_osmand(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
+    """Three identical positions in one batch store one row and say so (INSERT … ON CONFLICT DO
+    NOTHING RETURNING); a device protocol resending a fix reports it as a duplicate."""
+    job = create_job(client, auth)
+    same = item(job, 0, 0)
+    response = client.post("/api/v1/positions", json={"positions": [same, same, same]}, headers=job.engineer)
+    assert response.status_code == 200, response.text
+    assert response.json()["received"] == 3
+    assert response.json()["stored"] == 1 and response.json()["duplicates"] == 2
+    assert len(track(client, job)) == 1
+
+    _, path = register_device(client, job)
+    point = toward(job.site, 3000)
+    query = {
+        "id": "9",
+        "lat": point["lat"],
+        "lon": point["lon"],
+        "timestamp": int(T0.timestamp() * 1000) + 60_000,
+    }
+    first = client.post(path, params=query)
+    assert first.status_code == 200 and first.json()["stored"] == 1
+    again = client.post(path, params=query)
+    assert again.json()["stored"] == 0 and again.json()["duplicates"] == 1
+    assert len(track(client, job)) == 2
