@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
 from api.controllers.live import KEEPALIVE_S, RETRY_MS, parse_last_event_id
 from api.schemas.customer_tracking import TrackingLinkIn, TrackingLinkOut, TrackOut
-from dispatch.access.principal import Principal, Role
+from dispatch.access.principal import Principal
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
 from dispatch.evidence.report import build_service_report
@@ -219,10 +219,7 @@ class TrackController(Controller):
         state: State,
     ) -> Response[bytes]:
         found = await service(read_session, state).resolve(token, now())
-        if not found.view.completed:
-            raise UnknownTrackingLink
-        reader = Principal(subject=f"tracking-link:{found.link_id}", role=Role.DISPATCHER)
-        pdf = await build_service_report(evidence, reader, found.ticket_id)
+        pdf = await build_service_report(evidence, found.report_reader(), found.ticket_id)
         return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 

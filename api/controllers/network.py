@@ -8,7 +8,6 @@ from datetime import date
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.network import (
@@ -23,11 +22,10 @@ from api.schemas.network import (
     TechnicianOut,
 )
 from api.schemas.warranty import AssetIn, DowntimeIn, DowntimeOut, WarrantyOut
-from dispatch.access.principal import OFFICE, READERS, Principal, Role
+from dispatch.access.principal import Principal
 from dispatch.network.service import NetworkService, OutletCreate, OutletUpdate, PlantCreate, TechnicianCreate
-from dispatch.warranty.service import DOWNTIME_WRITERS, AssetRegistration, DowntimeInput, WarrantyService
+from dispatch.warranty.service import AssetRegistration, DowntimeInput, WarrantyService
 from geo.areas import parse_area
-from storage.repositories.network import AssetRepository, CustomerRepository
 
 
 class PlantController(Controller):
@@ -60,8 +58,7 @@ class PlantController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[PlantOut]:
-        caller.require(*READERS)
-        found = await network.plants.page(page, page_size)
+        found = await network.plants_page(caller, page, page_size)
         return Page([PlantOut.of(p) for p in found.items], found.total, page, page_size)
 
     @get("/{plant_id:uuid}", summary="One plant")
@@ -71,8 +68,7 @@ class PlantController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> PlantOut:
-        caller.require(*READERS)
-        return PlantOut.of(await network.plants.get(plant_id))
+        return PlantOut.of(await network.plant(caller, plant_id))
 
 
 class OutletController(Controller):
@@ -110,8 +106,7 @@ class OutletController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[OutletOut]:
-        caller.require(*READERS)
-        found = await network.outlets.page(page, page_size, plant_id=plant_id, active=active)
+        found = await network.outlets_page(caller, page, page_size, plant_id, active)
         return Page([OutletOut.of(o) for o in found.items], found.total, page, page_size)
 
     @get("/{outlet_id:uuid}", summary="One outlet")
@@ -121,8 +116,7 @@ class OutletController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> OutletOut:
-        caller.require(*READERS)
-        return OutletOut.of(await network.outlets.get(outlet_id))
+        return OutletOut.of(await network.outlet(caller, outlet_id))
 
     @patch("/{outlet_id:uuid}", summary="Activate or deactivate an outlet")
     async def update(
@@ -178,8 +172,7 @@ class TechnicianController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[TechnicianOut]:
-        caller.require(*READERS)
-        found = await network.technicians.page(page, page_size, plant_id=plant_id, outlet_id=outlet_id)
+        found = await network.technicians_page(caller, page, page_size, plant_id, outlet_id)
         return Page([TechnicianOut.of(t) for t in found.items], found.total, page, page_size)
 
     @get("/{technician_id:uuid}", summary="One technician")
@@ -189,11 +182,7 @@ class TechnicianController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> TechnicianOut:
-        caller.require(*READERS)
-        return TechnicianOut.of(await network.technicians.get(technician_id))
-
-
-CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
+        return TechnicianOut.of(await network.technician(caller, technician_id))
 
 
 class CustomerController(Controller):
@@ -204,13 +193,12 @@ class CustomerController(Controller):
     async def list_customers(
         self,
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        warranty: NamedDependency[WarrantyService],
         q: FromQuery[str | None] = None,
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[CustomerOut]:
-        caller.require(*CUSTOMER_READERS)
-        found = await CustomerRepository(db_session).page(page, page_size, q=q)
+        found = await warranty.customers_page(caller, page, page_size, q)
         return Page([CustomerOut.of(c) for c in found.items], found.total, page, page_size)
 
     @get("/{customer_id:uuid}", summary="One customer")
@@ -218,13 +206,9 @@ class CustomerController(Controller):
         self,
         customer_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        warranty: NamedDependency[WarrantyService],
     ) -> CustomerOut:
-        caller.require(*CUSTOMER_READERS)
-        return CustomerOut.of(await CustomerRepository(db_session).get(customer_id))
-
-
-CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
+        return CustomerOut.of(await warranty.customer(caller, customer_id))
 
 
 class AssetController(Controller):
@@ -235,13 +219,12 @@ class AssetController(Controller):
     async def list_assets(
         self,
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        warranty: NamedDependency[WarrantyService],
         customer_id: FromQuery[uuid.UUID | None] = None,
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[AssetOut]:
-        caller.require(*CUSTOMER_READERS)
-        found = await AssetRepository(db_session).page(page, page_size, customer_id=customer_id)
+        found = await warranty.assets_page(caller, page, page_size, customer_id)
         return Page([AssetOut.of(a) for a in found.items], found.total, page, page_size)
 
     @get("/{asset_id:uuid}", summary="One asset")
@@ -249,10 +232,9 @@ class AssetController(Controller):
         self,
         asset_id: FromPath[uuid.UUID],
         caller: NamedDependency[Principal],
-        db_session: NamedDependency[AsyncSession],
+        warranty: NamedDependency[WarrantyService],
     ) -> AssetOut:
-        caller.require(*CUSTOMER_READERS)
-        return AssetOut.of(await AssetRepository(db_session).get(asset_id))
+        return AssetOut.of(await warranty.asset(caller, asset_id))
 
     @post("/", summary="Register a sold asset, bound for life to the policy version in force on sold_on")
     async def create(
@@ -302,9 +284,8 @@ class AssetController(Controller):
         caller: NamedDependency[Principal],
         warranty: NamedDependency[WarrantyService],
     ) -> DowntimeOut:
-        caller.require(*DOWNTIME_WRITERS)
-        row, days, extends = await warranty.record_downtime(
-            caller.label, asset_id, DowntimeInput(data.from_, data.to, data.reason, data.ticket_id)
+        row, days, extends = await warranty.add_downtime(
+            caller, asset_id, DowntimeInput(data.from_, data.to, data.reason, data.ticket_id)
         )
         return DowntimeOut.of(row, days, extends)
 

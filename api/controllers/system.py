@@ -10,7 +10,8 @@ from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.access.principal import READERS, Principal
+from dispatch.access.policy import Action, Resource, require
+from dispatch.access.principal import Principal
 from dispatch.tickets.policy import PolicyRegistry
 
 
@@ -33,7 +34,7 @@ class PolicyController(Controller):
     async def list_policies(
         self, caller: NamedDependency[Principal], policies: NamedDependency[PolicyRegistry]
     ) -> list[dict[str, Any]]:
-        caller.require(*READERS)
+        require(caller, Resource.POLICY, Action.LIST)
         return [
             {
                 "name": p.name,

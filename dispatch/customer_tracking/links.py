@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatch.access.principal import Principal, Role
+from dispatch.access.policy import Action, Resource, require
+from dispatch.access.principal import Principal, tracking_principal
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.view import BUSY, DONE, INACTIVE, TrackingView, build_view
 from dispatch.errors import InvalidInput
@@ -48,6 +49,17 @@ class ResolvedLink:
     ticket_id: uuid.UUID
     view: TrackingView
 
+    @property
+    def principal(self) -> Principal:
+        """The link's holder: its own principal, reaching this ticket only (docs/security.md)."""
+        return tracking_principal(self.link_id, self.ticket_id)
+
+    def report_reader(self) -> Principal:
+        """The report PDF is the link's right only once the visit is completed (else: unknown link)."""
+        if not self.view.completed:
+            raise UnknownTrackingLink
+        return self.principal
+
 
 def current_work_order(orders: list[WorkOrder]) -> WorkOrder | None:
     """The newest live work order of the ticket; else the newest of all (declined, cancelled …)."""
@@ -76,7 +88,7 @@ class TrackingService:
     async def issue(
         self, caller: Principal, ticket_id: uuid.UUID, hours: int | None, now: datetime
     ) -> IssuedLink:
-        caller.require(Role.DISPATCHER, Role.ADMIN)
+        require(caller, Resource.TRACKING_LINK, Action.CREATE)
         hours = DEFAULT_HOURS_AFTER_COMPLETION if hours is None else hours
         if not 0 <= hours <= MAX_HOURS_AFTER_COMPLETION:
             raise InvalidInput(

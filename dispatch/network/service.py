@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shapely.geometry import MultiPolygon
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
 from dispatch.tickets.policy import PolicyRegistry
 from geo.areas import area_ewkt
@@ -17,6 +18,7 @@ from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.models import Outlet, Plant, Technician
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
+from storage.repositories.pages import Page
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ class NetworkService:
         self.policies = policies
 
     async def create_plant(self, caller: Principal, data: PlantCreate) -> Plant:
-        caller.require(Role.ADMIN, Role.DISPATCHER)
+        require(caller, Resource.PLANT, Action.CREATE)
         self.policies.get(data.policy)  # unknown policy -> UnknownPolicy naming the field
         plant = Plant(
             name=data.name,
@@ -90,7 +92,7 @@ class NetworkService:
         return await self.plants.add(plant)
 
     async def create_outlet(self, caller: Principal, data: OutletCreate) -> Outlet:
-        caller.require(*OFFICE)
+        require(caller, Resource.OUTLET, Action.CREATE)
         await self.plants.get(data.plant_id)
         radius = data.service_radius_km
         if radius is not None and radius <= 0:
@@ -108,7 +110,7 @@ class NetworkService:
 
     async def update_outlet(self, caller: Principal, outlet_id: uuid.UUID, data: OutletUpdate) -> Outlet:
         """Deactivate an outlet (never chosen again, R-DI-1) or change what it covers."""
-        caller.require(*OFFICE)
+        require(caller, Resource.OUTLET, Action.UPDATE)
         changes: dict[str, object] = {}
         if data.active is not None:
             changes["active"] = data.active
@@ -121,7 +123,7 @@ class NetworkService:
         return await self.outlets.update(outlet_id, changes)
 
     async def create_technician(self, caller: Principal, data: TechnicianCreate) -> Technician:
-        caller.require(*OFFICE)
+        require(caller, Resource.TECHNICIAN, Action.CREATE)
         if (data.plant_id is None) == (data.outlet_id is None):
             raise InvalidInput("plant_id", "give exactly one of plant_id or outlet_id (the employer)")
         if data.plant_id is not None:
@@ -137,3 +139,37 @@ class NetworkService:
             phone=data.phone,
         )
         return await self.technicians.add(technician)
+
+    # reading (the access table decides; lists are filtered in SQL) -------------------------
+    async def plants_page(self, caller: Principal, page: int, page_size: int) -> Page[Plant]:
+        require(caller, Resource.PLANT, Action.LIST)
+        return await self.plants.page(page, page_size)
+
+    async def plant(self, caller: Principal, plant_id: uuid.UUID) -> Plant:
+        require(caller, Resource.PLANT, Action.READ)
+        return await self.plants.get(plant_id)
+
+    async def outlets_page(
+        self, caller: Principal, page: int, page_size: int, plant_id: uuid.UUID | None, active: bool | None
+    ) -> Page[Outlet]:
+        rows = scope(caller, Resource.OUTLET, Action.LIST)
+        return await self.outlets.page(page, page_size, plant_id=plant_id, active=active, scope=rows)
+
+    async def outlet(self, caller: Principal, outlet_id: uuid.UUID) -> Outlet:
+        return await self.outlets.get(outlet_id, scope(caller, Resource.OUTLET, Action.READ))
+
+    async def technicians_page(
+        self,
+        caller: Principal,
+        page: int,
+        page_size: int,
+        plant_id: uuid.UUID | None,
+        outlet_id: uuid.UUID | None,
+    ) -> Page[Technician]:
+        rows = scope(caller, Resource.TECHNICIAN, Action.LIST)
+        return await self.technicians.page(
+            page, page_size, plant_id=plant_id, outlet_id=outlet_id, scope=rows
+        )
+
+    async def technician(self, caller: Principal, technician_id: uuid.UUID) -> Technician:
+        return await self.technicians.get(technician_id, scope(caller, Resource.TECHNICIAN, Action.READ))

@@ -7,12 +7,13 @@ decision and an audit trail. It never commits: the HTTP layer owns the transacti
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.tickets.decision import (
     Decision,
@@ -43,8 +44,6 @@ from storage.repositories.tickets import TicketFilter, TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-INTAKE_ROLES = (*OFFICE, Role.OUTLET)
-TICKET_READERS = (*OFFICE, Role.OUTLET, Role.QA, Role.EXECUTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +165,7 @@ class TicketService:
 
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
-        caller.require(*INTAKE_ROLES)
+        require(caller, Resource.TICKET, Action.CREATE)
         plant = await self.plants.facts(data.plant_id)
         components: tuple[str, ...] = ()
         if data.asset_id is not None:
@@ -259,14 +258,13 @@ class TicketService:
         )
 
     async def get(self, caller: Principal, ticket_id: uuid.UUID) -> TicketView:
-        caller.require(*TICKET_READERS)
-        ticket = await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.TICKET, Action.READ))
         decision = await self.tickets.decision(ticket.decision_id) if ticket.decision_id else None
         return TicketView(ticket, decision, tuple(await blocked_by(self.tickets.session, ticket)))
 
     async def set_deadline(self, caller: Principal, ticket_id: uuid.UUID, data: DeadlineSet) -> TicketView:
         """Set the promised arrival by hand; the decision stays as it was, the trail says who and why."""
-        caller.require(*OFFICE)
+        require(caller, Resource.TICKET, Action.UPDATE)
         ticket = await self.tickets.get(ticket_id)
         if ticket.status in CLOSED_STATES:
             raise StateConflict(f"ticket is {ticket.status}: its deadline can no longer change")
@@ -294,7 +292,5 @@ class TicketService:
         return await self.get(caller, ticket_id)
 
     async def page(self, caller: Principal, where: TicketFilter, page: int, page_size: int) -> Page[Ticket]:
-        caller.require(*TICKET_READERS)
-        if caller.outlet_scope is not None:
-            where = replace(where, scope_outlet_id=caller.outlet_scope)
-        return await self.tickets.page(where, page, page_size)
+        rows = scope(caller, Resource.TICKET, Action.LIST)
+        return await self.tickets.page(where, page, page_size, rows)
