@@ -107,6 +107,9 @@ class PositionService:
         rows = scope(caller, Resource.POSITION, Action.CREATE)  # "self": each item's device checked below
         now = datetime.now(UTC)
         fixes = parse_batch(items, now=now, max_items=MAX_BATCH)
+        for i, fix in enumerate(fixes):  # before any device is made for a named technician
+            if not rows.everything and fix.technician_id not in (None, rows.technician_id):
+                raise NotPermitted(f"positions[{i}]: an engineer token sends only its own positions")
         device_ids: dict[int, uuid.UUID] = {}
         for i, fix in enumerate(fixes):
             if fix.device_key is not None:
