@@ -10,7 +10,6 @@ from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.access.policy import Action, Resource, require
 from dispatch.access.principal import Principal
 from dispatch.tickets.policy import PolicyRegistry
 
@@ -34,7 +33,6 @@ class PolicyController(Controller):
     async def list_policies(
         self, caller: NamedDependency[Principal], policies: NamedDependency[PolicyRegistry]
     ) -> list[dict[str, Any]]:
-        require(caller, Resource.POLICY, Action.LIST)
         return [
             {
                 "name": p.name,
@@ -56,5 +54,5 @@ class PolicyController(Controller):
                     for t in p.tiers
                 ],
             }
-            for p in policies.all()
+            for p in policies.listed(caller)
         ]
