@@ -18,7 +18,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
 
-from dispatch.access.principal import Principal, Role
+from dispatch.access.principal import TOKEN_ROLES, Principal, Role
 
 ALGORITHM = "HS256"
 PUBLIC_PATHS = (
@@ -41,6 +41,7 @@ def issue_token(
     technician_id: uuid.UUID | None = None,
     ttl: timedelta = timedelta(hours=12),
 ) -> str:
+    refuse_unscoped(Principal(subject, role, outlet_id, technician_id))
     now = datetime.now(UTC)
     claims: dict[str, Any] = {"sub": subject, "role": role.value, "iat": now, "exp": now + ttl}
     if outlet_id is not None:
@@ -64,7 +65,24 @@ def _verified(secret: str, token: str) -> tuple[Principal, float]:
         outlet_id=_optional_uuid(claims.get("outlet")),
         technician_id=_optional_uuid(claims.get("technician")),
     )
+    refuse_unscoped(principal)
     return principal, float(claims["exp"])
+
+
+def refuse_unscoped(principal: Principal) -> None:
+    """Fail closed at the door: a token whose role needs a scope and lacks it is no token at all.
+
+    An outlet token without ``outlet`` or an engineer token without ``technician`` would otherwise
+    read as "no limit"; a ``customer`` role is only ever a tracking link, never a bearer token.
+    """
+    if principal.role not in TOKEN_ROLES:
+        raise ValueError(f"role {principal.role.value!r} is not issued as a bearer token")
+    claim = principal.missing_claim()
+    if claim is not None:
+        raise ValueError(
+            f"a {principal.role.value} token needs a {claim!r} claim "
+            f"(aftersales token --role {principal.role.value} --{claim} ID)"
+        )
 
 
 def read_token(secret: str, token: str) -> Principal:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from api.settings import Settings
-from dispatch.access.principal import Role
+from dispatch.access.principal import TOKEN_ROLES, Role
 
 GRACEFUL_TIMEOUT_S = 10.0
 """On SIGTERM uvicorn stops accepting, lets in-flight requests finish this long, then closes the
@@ -119,7 +119,11 @@ def _token(
 
 
 def cmd_token(settings: Settings, args: argparse.Namespace) -> int:
-    print(_token(settings, Role(args.role), args.outlet, args.technician, args.subject))
+    try:
+        print(_token(settings, Role(args.role), args.outlet, args.technician, args.subject))
+    except ValueError as error:
+        print(f"aftersales token: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -247,7 +251,7 @@ def parser() -> argparse.ArgumentParser:
     retention.set_defaults(run=cmd_positions_cleanup)
 
     token = sub.add_parser("token", help="print a bearer token for development")
-    token.add_argument("--role", required=True, choices=[role.value for role in Role])
+    token.add_argument("--role", required=True, choices=[role.value for role in TOKEN_ROLES])
     token.add_argument("--outlet", type=uuid.UUID, help="outlet scope (outlet role)")
     token.add_argument("--technician", type=uuid.UUID, help="technician scope (engineer role)")
     token.add_argument("--subject", default="dev", help="who the token names in audit trails")

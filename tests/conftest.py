@@ -74,11 +74,19 @@ Auth = Callable[..., dict[str, str]]
 
 @pytest.fixture
 def auth() -> Auth:
-    """``auth("dispatcher", outlet=…)`` → the Authorization header of such a token."""
+    """``auth("dispatcher", outlet=…)`` → the Authorization header of such a token.
+
+    ``auth("outlet")`` / ``auth("engineer")`` without a claim get a random (stranger's) one."""
 
     def headers(
         role: str, outlet: uuid.UUID | str | None = None, technician: uuid.UUID | str | None = None
     ) -> dict[str, str]:
+        # An outlet or engineer token always carries its scope (the door refuses one without):
+        # unless the test names one, it is a stranger's.
+        if role == "outlet" and outlet is None:
+            outlet = uuid.uuid4()
+        if role == "engineer" and technician is None:
+            technician = uuid.uuid4()
         token = issue_token(
             SECRET,
             Role(role),

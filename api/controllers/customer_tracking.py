@@ -26,7 +26,7 @@ from api.controllers.console import CONSOLE_SRC, HTML, NO_STORE
 from api.controllers.live import parse_last_event_id
 from api.live_stream import Delivery, live_stream
 from api.schemas.customer_tracking import CustomerTrackOut, TrackingLinkIn, TrackingLinkOut
-from dispatch.access.principal import Principal, Role
+from dispatch.access.principal import Principal
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.links import ResolvedLink, TrackingService
 from dispatch.customer_tracking.live import concerns
@@ -187,8 +187,7 @@ class TrackController(Controller):
         found = await tracking_reads.resolve(token)
         if not found.view.completed:
             raise UnknownTrackingLink
-        reader = Principal(subject=f"tracking-link:{found.link_id}", role=Role.DISPATCHER)
-        pdf = await build_service_report(evidence, reader, found.ticket_id)
+        pdf = await build_service_report(evidence, found.report_reader(), found.ticket_id)
         return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 

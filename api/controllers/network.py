@@ -22,9 +22,9 @@ from api.schemas.network import (
     TechnicianOut,
 )
 from api.schemas.warranty import AssetIn, DowntimeIn, DowntimeOut, WarrantyOut
-from dispatch.access.principal import READERS, Principal
+from dispatch.access.principal import Principal
 from dispatch.network.service import NetworkService, OutletCreate, OutletUpdate, PlantCreate, TechnicianCreate
-from dispatch.warranty.service import DOWNTIME_WRITERS, AssetRegistration, DowntimeInput, WarrantyService
+from dispatch.warranty.service import AssetRegistration, DowntimeInput, WarrantyService
 from geo.areas import parse_area
 
 
@@ -58,8 +58,7 @@ class PlantController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[PlantOut]:
-        caller.require(*READERS)
-        found = await network.plants.page(page, page_size)
+        found = await network.plants_page(caller, page, page_size)
         return Page([PlantOut.of(p) for p in found.items], found.total, page, page_size)
 
     @get("/{plant_id:uuid}", summary="One plant")
@@ -69,8 +68,7 @@ class PlantController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> PlantOut:
-        caller.require(*READERS)
-        return PlantOut.of(await network.plants.get(plant_id))
+        return PlantOut.of(await network.plant(caller, plant_id))
 
 
 class OutletController(Controller):
@@ -108,8 +106,7 @@ class OutletController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[OutletOut]:
-        caller.require(*READERS)
-        found = await network.outlets.page(page, page_size, plant_id=plant_id, active=active)
+        found = await network.outlets_page(caller, page, page_size, plant_id, active)
         return Page([OutletOut.of(o) for o in found.items], found.total, page, page_size)
 
     @get("/{outlet_id:uuid}", summary="One outlet")
@@ -119,8 +116,7 @@ class OutletController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> OutletOut:
-        caller.require(*READERS)
-        return OutletOut.of(await network.outlets.get(outlet_id))
+        return OutletOut.of(await network.outlet(caller, outlet_id))
 
     @patch("/{outlet_id:uuid}", summary="Activate or deactivate an outlet")
     async def update(
@@ -176,8 +172,7 @@ class TechnicianController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 50,
     ) -> Page[TechnicianOut]:
-        caller.require(*READERS)
-        found = await network.technicians.page(page, page_size, plant_id=plant_id, outlet_id=outlet_id)
+        found = await network.technicians_page(caller, page, page_size, plant_id, outlet_id)
         return Page([TechnicianOut.of(t) for t in found.items], found.total, page, page_size)
 
     @get("/{technician_id:uuid}", summary="One technician")
@@ -187,8 +182,7 @@ class TechnicianController(Controller):
         caller: NamedDependency[Principal],
         network: NamedDependency[NetworkService],
     ) -> TechnicianOut:
-        caller.require(*READERS)
-        return TechnicianOut.of(await network.technicians.get(technician_id))
+        return TechnicianOut.of(await network.technician(caller, technician_id))
 
 
 class CustomerController(Controller):
@@ -290,9 +284,8 @@ class AssetController(Controller):
         caller: NamedDependency[Principal],
         warranty: NamedDependency[WarrantyService],
     ) -> DowntimeOut:
-        caller.require(*DOWNTIME_WRITERS)
-        row, days, extends = await warranty.record_downtime(
-            caller.label, asset_id, DowntimeInput(data.from_, data.to, data.reason, data.ticket_id)
+        row, days, extends = await warranty.add_downtime(
+            caller, asset_id, DowntimeInput(data.from_, data.to, data.reason, data.ticket_id)
         )
         return DowntimeOut.of(row, days, extends)
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live_listener import health_checks
 from api.outage import RETRY_AFTER_S
-from dispatch.access.principal import READERS, Principal
+from dispatch.access.principal import Principal
 from dispatch.tickets.policy import DispatchPolicyRegistry
 
 
@@ -54,7 +54,6 @@ class PolicyController(Controller):
     async def list_policies(
         self, caller: NamedDependency[Principal], policies: NamedDependency[DispatchPolicyRegistry]
     ) -> list[dict[str, Any]]:
-        caller.require(*READERS)
         return [
             {
                 "name": p.name,
@@ -76,5 +75,5 @@ class PolicyController(Controller):
                     for t in p.tiers
                 ],
             }
-            for p in policies.all()
+            for p in policies.listed(caller)
         ]

@@ -15,7 +15,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dispatch.access.principal import Principal, Role
+from dispatch.access.policy import Action, Resource, require
+from dispatch.access.principal import Principal, tracking_principal
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.customer_tracking.view import BUSY, DONE, INACTIVE, TrackingView, W, build_view
 from dispatch.errors import InvalidInput
@@ -51,6 +52,17 @@ class ResolvedLink:
     link_id: uuid.UUID
     ticket_id: uuid.UUID
     view: TrackingView
+
+    @property
+    def principal(self) -> Principal:
+        """The link's holder: its own principal, reaching this ticket only (docs/security.md)."""
+        return tracking_principal(self.link_id, self.ticket_id)
+
+    def report_reader(self) -> Principal:
+        """The report PDF is the link's right only once the visit is completed (else: unknown link)."""
+        if not self.view.completed:
+            raise UnknownTrackingLink
+        return self.principal
 
 
 def current_work_order(orders: list[WorkOrder]) -> WorkOrder | None:
@@ -108,7 +120,7 @@ class TrackingService:
     async def issue(
         self, caller: Principal, ticket_id: uuid.UUID, hours: int | None, now: datetime
     ) -> IssuedLink:
-        caller.require(Role.DISPATCHER, Role.ADMIN)
+        require(caller, Resource.TRACKING_LINK, Action.CREATE)
         hours = DEFAULT_HOURS_AFTER_COMPLETION if hours is None else hours
         if not 0 <= hours <= MAX_HOURS_AFTER_COMPLETION:
             raise InvalidInput(
@@ -135,7 +147,7 @@ class TrackingService:
 
     async def revoke(self, caller: Principal, link_id: uuid.UUID, now: datetime) -> None:
         """End a link now (R-TR-4: it then answers like an unknown one); revoking twice is fine."""
-        caller.require(Role.DISPATCHER, Role.ADMIN)
+        require(caller, Resource.TRACKING_LINK, Action.DELETE)
         link = await self.links.get(link_id)
         if link is None:
             raise NotFound("tracking link", link_id)

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from anyio import to_thread
 
-from dispatch.access.principal import READERS, Principal
+from dispatch.access.policy import Action, Resource, scope
+from dispatch.access.principal import Principal
 from dispatch.evidence.errors import ContentRejected
 from dispatch.evidence.imaging import make_thumbnail
 from dispatch.evidence.report_pdf import ReportPhoto, ServiceReport, TimelineRow, render_service_report
@@ -65,9 +66,8 @@ async def _picture(service: EvidenceService, row: Evidence, max_px: int) -> byte
 
 async def build_service_report(service: EvidenceService, caller: Principal, ticket_id: uuid.UUID) -> bytes:
     """The PDF bytes of the job's service report, for roles allowed to see the ticket."""
-    caller.require(*READERS)
     tickets = service.tickets
-    ticket = await tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+    ticket = await tickets.get(ticket_id, scope(caller, Resource.REPORT, Action.READ))
     decision = await tickets.decision(ticket.decision_id) if ticket.decision_id else None
     tz = ZoneInfo(ticket.timezone)
     timeline = [

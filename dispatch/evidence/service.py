@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dispatch.access.principal import READERS, Principal, Role
+from dispatch.access.policy import Action, Resource, scope
+from dispatch.access.principal import Principal, Role
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.evidence.completeness import Completeness, EvidenceItemState, evidence_complete
 from dispatch.evidence.content import ALLOWED_TYPES
@@ -53,10 +54,6 @@ from storage.objectstore import (
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.tickets import TicketRepository
 
-WRITERS = (Role.ADMIN, Role.DISPATCHER, Role.OUTLET, Role.ENGINEER)
-"""Who may upload evidence (an outlet only on its own outlet's tickets)."""
-ACCEPTERS = (Role.QA, Role.ADMIN)
-DELETERS = (Role.ADMIN, Role.DISPATCHER, Role.QA)
 #: Roles that may only complete what they themselves announced.
 _OWN_ONLY = (Role.OUTLET, Role.ENGINEER)
 _EXTENSIONS = {
@@ -156,14 +153,19 @@ class EvidenceService:
         await job.run(self.background)
 
     # -- access --------------------------------------------------------------------------------
-    async def _ticket(self, caller: Principal, ticket_id: uuid.UUID) -> Ticket:
-        """The ticket if the caller may see it (another outlet's ticket does not exist)."""
-        return await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+    async def _ticket(
+        self, caller: Principal, ticket_id: uuid.UUID, resource: Resource, action: Action
+    ) -> Ticket:
+        """The ticket if the access table lets the caller reach it (else it does not exist)."""
+        return await self.tickets.get(ticket_id, scope(caller, resource, action))
 
-    async def _visible(self, caller: Principal, evidence_id: uuid.UUID, lock: bool = False) -> Evidence:
+    async def _visible(
+        self, caller: Principal, evidence_id: uuid.UUID, action: Action, lock: bool = False
+    ) -> Evidence:
+        rows = scope(caller, Resource.EVIDENCE, action)
         evidence = await self.evidence.get(evidence_id, for_update=lock)
         try:
-            await self._ticket(caller, evidence.ticket_id)
+            await self.tickets.get(evidence.ticket_id, rows)
         except NotFound:
             raise NotFound("evidence", evidence_id) from None
         return evidence
@@ -173,8 +175,7 @@ class EvidenceService:
         self, caller: Principal, ticket_id: uuid.UUID, data: EvidenceCreate
     ) -> tuple[Evidence, UploadTarget]:
         """Record a pending item and hand out where to upload it (R-NW-1)."""
-        caller.require(*WRITERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EVIDENCE, Action.CREATE)
         if data.content_type not in ALLOWED_TYPES:
             allowed = ", ".join(sorted(ALLOWED_TYPES))
             raise InvalidInput("content_type", f"{data.content_type!r} is not accepted; use one of {allowed}")
@@ -241,8 +242,7 @@ class EvidenceService:
     # -- step 3: complete ------------------------------------------------------------------------
     async def complete(self, caller: Principal, evidence_id: uuid.UUID) -> Completed:
         """Check the stored object and assess it; only then is the row ``verified``."""
-        caller.require(*WRITERS)
-        row = await self._visible(caller, evidence_id, lock=True)
+        row = await self._visible(caller, evidence_id, Action.UPDATE, lock=True)
         if caller.role in _OWN_ONLY and row.created_by != caller.label:
             raise NotFound("evidence", evidence_id)
         if row.status != "pending":
@@ -335,8 +335,7 @@ class EvidenceService:
     # -- reading -----------------------------------------------------------------------------------
     async def list(self, caller: Principal, ticket_id: uuid.UUID) -> list[EvidenceItem]:
         """A ticket's live evidence, with short-lived download URLs for the verified items."""
-        caller.require(*READERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EVIDENCE, Action.LIST)
         rows = await self.evidence.for_ticket(ticket.id)
         return [EvidenceItem(row, await self._links(row)) for row in rows]
 
@@ -353,8 +352,7 @@ class EvidenceService:
     # -- QA, deletion, completeness -------------------------------------------------------------
     async def accept(self, caller: Principal, evidence_id: uuid.UUID, reason: str) -> Evidence:
         """A QA user vouches for a doubtful item, with a reason (R-NW-1 policy override)."""
-        caller.require(*ACCEPTERS)
-        row = await self._visible(caller, evidence_id, lock=True)
+        row = await self._visible(caller, evidence_id, Action.DECIDE, lock=True)
         if row.status != "verified":
             raise StateConflict(
                 f"evidence {evidence_id} is {row.status}: only verified items can be accepted"
@@ -373,10 +371,11 @@ class EvidenceService:
 
     async def delete(self, caller: Principal, evidence_id: uuid.UUID, reason: str) -> Evidence:
         """Soft delete: the row says who and why, the object moves to the store's trash."""
-        caller.require(*DELETERS)
+        rows = scope(caller, Resource.EVIDENCE, Action.DELETE)  # before looking at the input
         if not reason.strip():
             raise InvalidInput("reason", "reason is required: say why this evidence is removed")
-        row = await self._visible(caller, evidence_id, lock=True)
+        row = await self._visible(caller, evidence_id, Action.DELETE, lock=True)
+        del rows
         if row.status not in ("pending", "verified"):
             raise StateConflict(f"evidence {evidence_id} is already {row.status}")
         now = self.clock()
@@ -398,8 +397,7 @@ class EvidenceService:
         return row
 
     async def completeness(self, caller: Principal, ticket_id: uuid.UUID) -> Completeness:
-        caller.require(*READERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EVIDENCE, Action.READ)
         return await self._completeness(ticket)
 
     async def _completeness(self, ticket: Ticket) -> Completeness:
@@ -409,8 +407,7 @@ class EvidenceService:
 
     async def sign_off(self, caller: Principal, ticket_id: uuid.UUID) -> Completeness:
         """Close the job's evidence as complete (the gate for outlet warranty jobs)."""
-        caller.require(*WRITERS, *ACCEPTERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EVIDENCE_SIGN_OFF, Action.CREATE)
         verdict = await self._completeness(ticket)
         if not verdict.complete:
             raise EvidenceIncomplete(verdict.missing, verdict.below_threshold)

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from dispatch.access.principal import Principal, Role
+from dispatch.access.policy import Action, Resource, require_self
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, NotPermitted
 from dispatch.field_work.checklists import ChecklistCode, template_for
 from dispatch.field_work.machine import allowed_events
@@ -66,7 +67,8 @@ def parse_cursor(since: str | None) -> int | None:
 async def my_jobs(caller: Principal, repository: WorkOrderRepository, since: str | None, days: int) -> Jobs:
     """Open jobs due before the end of ``days`` from today (all of them with no deadline), or
     with ``since`` every job of mine changed after that cursor, closed and reassigned included."""
-    if caller.role is not Role.ENGINEER or caller.technician_id is None:
+    require_self(caller, Resource.JOBS, Action.LIST, caller.technician_id)
+    if caller.technician_id is None:
         raise NotPermitted("only an engineer token with a technician claim has jobs")
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("days", f"days must be between 1 and {MAX_DAYS}")

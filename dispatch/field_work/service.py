@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, reach, reaches_job, require
+from dispatch.access.principal import Principal, Role
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict
 from dispatch.field_work.errors import EventMismatch, EventRejected, NotDispatchable
 from dispatch.field_work.jobs import Jobs, my_jobs
@@ -35,7 +36,6 @@ S = WorkOrderState
 DISPATCHED = frozenset({S.ASSIGNED, S.ACCEPTED})
 RESOLVED = frozenset({S.COMPLETED, S.REPORTED})
 ENDED = frozenset({S.DECLINED, S.CANCELLED, S.HANDED_TO_OUTLET})
-READERS = (*OFFICE, Role.QA, Role.EXECUTIVE, Role.ENGINEER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,13 @@ class WorkOrderView:
 
 
 def actor_of(caller: Principal) -> Actor:
-    """The lifecycle role of a caller; engineers need their technician claim."""
+    """The lifecycle role of a caller allowed by the access table to send events."""
+    reach(caller, Resource.WORK_ORDER, Action.UPDATE)
     if caller.role is Role.ENGINEER:
         if caller.technician_id is None:
             raise NotPermitted("an engineer token needs a technician claim")
         return Actor(caller.technician_id, ActorRole.ENGINEER)
-    if caller.role in OFFICE:
+    if caller.role in (Role.ADMIN, Role.DISPATCHER):
         return Actor(None, ActorRole.DISPATCHER)
     if caller.role is Role.QA:
         return Actor(None, ActorRole.QA)
@@ -145,7 +146,7 @@ class WorkOrderService:
 
     async def create(self, caller: Principal, data: WorkOrderCreate) -> WorkOrder:
         """Assign a ticket to an engineer (R-DI-6 facts come with it); 409 when not dispatchable."""
-        caller.require(*OFFICE)
+        require(caller, Resource.WORK_ORDER, Action.CREATE)
         ticket = await self.tickets.get(data.ticket_id)
         blockers = await blocked_by(self.warranties, ticket)
         if blockers:
@@ -195,8 +196,7 @@ class WorkOrderService:
         return await my_jobs(caller, self.work_orders, since, days)
 
     async def get(self, caller: Principal, work_order_id: uuid.UUID) -> WorkOrderView:
-        caller.require(*READERS)
-        row = await self._visible(caller, work_order_id)
+        row = await self._visible(caller, work_order_id, Action.READ)
         return WorkOrderView(row, await self.work_orders.events(row.id))
 
     async def send(self, caller: Principal, item: EventInput) -> EventAnswer:
@@ -233,7 +233,7 @@ class WorkOrderService:
         self, caller: Principal, work_order_id: uuid.UUID, note: str | None
     ) -> EventAnswer:
         """R-OS-3: QA approves the engineer's return (the engineer may not leave before)."""
-        caller.require(Role.QA, Role.ADMIN)
+        require(caller, Resource.WORK_ORDER, Action.DECIDE)
         data: dict[str, JSONValue] = {"note": note} if note else {}
         event = Event(uuid.uuid4(), work_order_id, EventType.APPROVE_RETURN, data=data)
         now = datetime.now(UTC)
@@ -264,13 +264,15 @@ class WorkOrderService:
         system = Principal(subject="geofence", role=Role.ADMIN)
         return await self._process(system, Actor(None, ActorRole.SYSTEM), event, datetime.now(UTC), "id")
 
-    async def _visible(self, caller: Principal, work_order_id: uuid.UUID, lock: bool = False) -> WorkOrder:
-        """A work order the caller may see; another engineer's job does not exist for them."""
+    async def _visible(
+        self, caller: Principal, work_order_id: uuid.UUID, action: Action, lock: bool = False
+    ) -> WorkOrder:
+        """A work order the caller may reach; another engineer's job does not exist for them."""
+        reach(caller, Resource.WORK_ORDER, action)  # 403 for a role without a row, before any read
         row = await self.work_orders.get(work_order_id, lock=lock)
-        if caller.role is Role.ENGINEER:
-            me = caller.technician_id
-            if me is None or (row.technician_id != me and me not in (row.former_technician_ids or ())):
-                raise NotFound("work order", work_order_id)
+        former = row.former_technician_ids or ()
+        if not reaches_job(caller, Resource.WORK_ORDER, action, row.technician_id, former):
+            raise NotFound("work order", work_order_id)
         return row
 
     async def _process(
@@ -278,7 +280,12 @@ class WorkOrderService:
     ) -> EventAnswer:
         found = await self.work_orders.events_by_id([event.id])
         existing = found.get(event.id)
-        row = await self._visible(caller, event.work_order_id, lock=True)
+        action = (
+            Action.DECIDE
+            if actor.role is ActorRole.QA and event.type is EventType.APPROVE_RETURN
+            else Action.UPDATE
+        )
+        row = await self._visible(caller, event.work_order_id, action, lock=True)
         before = S(row.state)
         result = classify(
             stored_of(existing) if existing else None,

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from dispatch.access.principal import Principal, Role
+from dispatch.access.policy import Action, Resource, allowed_roles, scope
+from dispatch.access.principal import Principal
+from dispatch.errors import NotPermitted
 from storage.models.live import LiveEvent
 
 CHANNEL = "aftersales_live"
@@ -22,7 +24,6 @@ CHANNEL = "aftersales_live"
 TOPICS = ("tickets", "work_orders", "positions")
 RESUME_LIMIT = 1000
 """At most this many journalled events are replayed after ``Last-Event-ID``."""
-SUBSCRIBERS = (Role.ADMIN, Role.DISPATCHER, Role.QA, Role.EXECUTIVE, Role.OUTLET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +71,23 @@ def from_row(row: LiveEvent) -> LiveMessage:
 
 
 def can_subscribe(principal: Principal) -> bool:
-    """Office roles and outlets; engineers have their own job list (``/api/v1/me/jobs``)."""
-    return principal.role in SUBSCRIBERS
+    """Whoever the access table lets list live events (engineers have ``/api/v1/me/jobs``)."""
+    return principal.role in allowed_roles(Resource.LIVE_EVENT, Action.LIST)
 
 
 def visible_to(message: LiveMessage, principal: Principal) -> bool:
-    """Office roles see everything; an outlet token sees only its own outlet's tickets."""
-    if principal.role is Role.OUTLET:
-        return message.topic == "tickets" and message.data.get("outlet_id") == str(principal.outlet_id)
-    return principal.role in SUBSCRIBERS
+    """By the access table: "any" sees everything; an outlet only its own outlet's tickets."""
+    try:
+        rows = scope(principal, Resource.LIVE_EVENT, Action.LIST)
+    except NotPermitted:
+        return False
+    if rows.everything:
+        return True
+    return (
+        rows.outlet_id is not None
+        and message.topic == "tickets"
+        and message.data.get("outlet_id") == str(rows.outlet_id)
+    )
 
 
 def parse_topics(text: str | None) -> frozenset[str] | None:

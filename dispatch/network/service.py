@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shapely.geometry import MultiPolygon
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from geo.areas import area_ewkt
@@ -24,8 +25,6 @@ from storage.repositories.network import (
     TechnicianRepository,
 )
 from storage.repositories.pages import RowPage
-
-CUSTOMER_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,25 +94,24 @@ class NetworkService:
         self, caller: Principal, page: int, page_size: int, q: str | None
     ) -> RowPage[Customer]:
         """Customers, ``q`` matching a name or phone."""
-        caller.require(*CUSTOMER_READERS)
+        require(caller, Resource.CUSTOMER, Action.LIST)
         return await self.customers.page(page, page_size, q=q)
 
     async def customer(self, caller: Principal, customer_id: uuid.UUID) -> Customer:
-        caller.require(*CUSTOMER_READERS)
+        require(caller, Resource.CUSTOMER, Action.READ)
         return await self.customers.get(customer_id)
 
     async def assets_page(
         self, caller: Principal, page: int, page_size: int, customer_id: uuid.UUID | None
     ) -> RowPage[Asset]:
-        caller.require(*CUSTOMER_READERS)
-        return await self.assets.page(page, page_size, customer_id=customer_id)
+        rows = scope(caller, Resource.ASSET, Action.LIST)
+        return await self.assets.page(page, page_size, customer_id=customer_id, scope=rows)
 
     async def asset(self, caller: Principal, asset_id: uuid.UUID) -> Asset:
-        caller.require(*CUSTOMER_READERS)
-        return await self.assets.get(asset_id)
+        return await self.assets.get(asset_id, scope(caller, Resource.ASSET, Action.READ))
 
     async def create_plant(self, caller: Principal, data: PlantCreate) -> Plant:
-        caller.require(Role.ADMIN, Role.DISPATCHER)
+        require(caller, Resource.PLANT, Action.CREATE)
         self.policies.get(data.policy)  # unknown policy -> UnknownPolicy naming the field
         plant = Plant(
             name=data.name,
@@ -124,7 +122,7 @@ class NetworkService:
         return await self.plants.add(plant)
 
     async def create_outlet(self, caller: Principal, data: OutletCreate) -> Outlet:
-        caller.require(*OFFICE)
+        require(caller, Resource.OUTLET, Action.CREATE)
         await self.plants.get(data.plant_id)
         radius = data.service_radius_km
         if radius is not None and radius <= 0:
@@ -142,7 +140,7 @@ class NetworkService:
 
     async def update_outlet(self, caller: Principal, outlet_id: uuid.UUID, data: OutletUpdate) -> Outlet:
         """Deactivate an outlet (never chosen again, R-DI-1) or change what it covers."""
-        caller.require(*OFFICE)
+        require(caller, Resource.OUTLET, Action.UPDATE)
         changes: dict[str, object] = {}
         if data.active is not None:
             changes["active"] = data.active
@@ -155,7 +153,7 @@ class NetworkService:
         return await self.outlets.update(outlet_id, changes)
 
     async def create_technician(self, caller: Principal, data: TechnicianCreate) -> Technician:
-        caller.require(*OFFICE)
+        require(caller, Resource.TECHNICIAN, Action.CREATE)
         if (data.plant_id is None) == (data.outlet_id is None):
             raise InvalidInput("plant_id", "give exactly one of plant_id or outlet_id (the employer)")
         if data.plant_id is not None:
@@ -171,3 +169,37 @@ class NetworkService:
             phone=data.phone,
         )
         return await self.technicians.add(technician)
+
+    # reading (the access table decides; lists are filtered in SQL) -------------------------
+    async def plants_page(self, caller: Principal, page: int, page_size: int) -> RowPage[Plant]:
+        require(caller, Resource.PLANT, Action.LIST)
+        return await self.plants.page(page, page_size)
+
+    async def plant(self, caller: Principal, plant_id: uuid.UUID) -> Plant:
+        require(caller, Resource.PLANT, Action.READ)
+        return await self.plants.get(plant_id)
+
+    async def outlets_page(
+        self, caller: Principal, page: int, page_size: int, plant_id: uuid.UUID | None, active: bool | None
+    ) -> RowPage[Outlet]:
+        rows = scope(caller, Resource.OUTLET, Action.LIST)
+        return await self.outlets.page(page, page_size, plant_id=plant_id, active=active, scope=rows)
+
+    async def outlet(self, caller: Principal, outlet_id: uuid.UUID) -> Outlet:
+        return await self.outlets.get(outlet_id, scope(caller, Resource.OUTLET, Action.READ))
+
+    async def technicians_page(
+        self,
+        caller: Principal,
+        page: int,
+        page_size: int,
+        plant_id: uuid.UUID | None,
+        outlet_id: uuid.UUID | None,
+    ) -> RowPage[Technician]:
+        rows = scope(caller, Resource.TECHNICIAN, Action.LIST)
+        return await self.technicians.page(
+            page, page_size, plant_id=plant_id, outlet_id=outlet_id, scope=rows
+        )
+
+    async def technician(self, caller: Principal, technician_id: uuid.UUID) -> Technician:
+        return await self.technicians.get(technician_id, scope(caller, Resource.TECHNICIAN, Action.READ))

@@ -13,7 +13,8 @@ from typing import Any
 
 from anyio import to_thread
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.field_work.service import EventInput, PlanInput, WorkOrderCreate, WorkOrderService
 from dispatch.planning.build import MAX_HORIZON_HOURS, MIN_HORIZON_HOURS
@@ -32,7 +33,6 @@ MIN_TIME_LIMIT_S = 1.0
 MAX_TIME_LIMIT_S = 300.0
 LOST_AFTER_S = 120.0
 """A queued/running plan older than its time limit plus this lost its worker (restart)."""
-READERS = (*OFFICE, Role.QA, Role.EXECUTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,7 @@ class PlanService:
 
     async def create(self, caller: Principal, data: PlanRequest) -> Queued:
         """Check the request, read the scope's snapshot now, save the plan row as ``queued``."""
-        caller.require(*OFFICE)
+        require(caller, Resource.PLAN, Action.CREATE)
         check_request(data)
         scope, timezone = await self._scope(data)
         now = self.clock().replace(microsecond=0)
@@ -191,13 +191,13 @@ class PlanService:
 
     async def get(self, caller: Principal, plan_id: uuid.UUID) -> PlanRead:
         """The plan as it is; reads never write (its lost-worker state is computed, ``state_of``)."""
-        caller.require(*READERS)
+        require(caller, Resource.PLAN, Action.READ)
         plan = await self.plans.get(plan_id)
         return PlanRead(plan, state_of(plan, self.clock()))
 
     async def commit(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
         """Assign the plan's work orders; 409 when the world changed since the plan was made."""
-        caller.require(*OFFICE)
+        require(caller, Resource.PLAN, Action.UPDATE)
         plan = await self.plans.get(plan_id, lock=True)
         if plan.status != "done" or plan.result is None:
             raise PlanNotCommittable(
@@ -273,7 +273,7 @@ class PlanService:
 
     async def insert(self, caller: Principal, plan_id: uuid.UUID, ticket_id: uuid.UUID) -> Insertion:
         """Put one (extra-)urgent ticket into the committed plan without moving any promise."""
-        caller.require(*OFFICE)
+        require(caller, Resource.PLAN, Action.UPDATE)
         started = time.monotonic()
         plan = await self.plans.get(plan_id, lock=True)
         if plan.status != "committed" or plan.result is None:
@@ -364,7 +364,7 @@ class PlanService:
     ) -> tuple[TechnicianAbsence, list[tuple[uuid.UUID, uuid.UUID, str]]]:
         """Record an absence; returns it and the engineer's open work orders it affects
         (work order, ticket, state): the next plan re-plans them with other engineers."""
-        caller.require(*OFFICE)
+        require(caller, Resource.ABSENCE, Action.CREATE)
         for name, value in (("from", start), ("to", end)):
             if value.tzinfo is None or value.utcoffset() is None:
                 raise InvalidInput(name, f"{name} needs a UTC offset, e.g. 2026-11-23T09:30:00+08:00")

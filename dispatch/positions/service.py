@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require_self, scope
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, NotPermitted
 from dispatch.field_work.service import WorkOrderService
 from dispatch.field_work.states import WorkOrderState
@@ -41,7 +42,6 @@ from storage.repositories.positions import (
 
 PROTOCOLS = ("osmand", "owntracks", "app")
 DEFAULT_SPEED_UNIT = {"osmand": SpeedUnit.KNOTS, "owntracks": SpeedUnit.KMH, "app": SpeedUnit.MPS}
-TRACK_READERS = (*OFFICE, Role.QA, Role.EXECUTIVE, Role.ENGINEER)
 MAX_TRACK = 10_000
 
 
@@ -70,12 +70,6 @@ class IngestResult:
     arrivals: tuple[uuid.UUID, ...] = ()
 
 
-def _technician_scope(caller: Principal, technician_id: uuid.UUID) -> None:
-    """An engineer acts only for themself."""
-    if caller.role is Role.ENGINEER and caller.technician_id != technician_id:
-        raise NotPermitted("an engineer token may only act for its own technician")
-
-
 class PositionService:
     def __init__(
         self,
@@ -92,8 +86,7 @@ class PositionService:
         self.settings = settings
 
     async def register(self, caller: Principal, data: DeviceCreate) -> Device:
-        caller.require(*OFFICE, Role.ENGINEER)
-        _technician_scope(caller, data.technician_id)
+        require_self(caller, Resource.DEVICE, Action.CREATE, data.technician_id)
         if data.protocol not in PROTOCOLS:
             raise InvalidInput("protocol", f"protocol must be one of: {', '.join(PROTOCOLS)}")
         try:
@@ -113,9 +106,12 @@ class PositionService:
 
     async def ingest_batch(self, caller: Principal, items: object) -> IngestResult:
         """``POST /api/v1/positions``: all items valid and bound to the caller, or nothing stored."""
-        caller.require(Role.ADMIN, Role.ENGINEER)
+        rows = scope(caller, Resource.POSITION, Action.CREATE)  # "self": each item's device checked below
         now = datetime.now(UTC)
         fixes = parse_batch(items, now=now, max_items=MAX_BATCH)
+        for i, fix in enumerate(fixes):  # before any device is made for a named technician
+            if not rows.everything and fix.technician_id not in (None, rows.technician_id):
+                raise NotPermitted(f"positions[{i}]: an engineer token sends only its own positions")
         device_ids: dict[int, uuid.UUID] = {}
         for i, fix in enumerate(fixes):
             if fix.device_key is not None:
@@ -138,7 +134,7 @@ class PositionService:
             else:
                 assert fix.technician_id is not None
                 device = app_devices[fix.technician_id]
-            if caller.role is Role.ENGINEER and device.technician_id != caller.technician_id:
+            if not rows.everything and device.technician_id != rows.technician_id:
                 raise NotPermitted(f"positions[{i}]: the device is not bound to the caller")
             pairs.append((fix, device))
         return await self._store(pairs)
@@ -166,8 +162,7 @@ class PositionService:
     async def track(
         self, caller: Principal, technician_id: uuid.UUID, start: datetime | None, end: datetime | None
     ) -> list[Position]:
-        caller.require(*TRACK_READERS)
-        _technician_scope(caller, technician_id)
+        require_self(caller, Resource.POSITION, Action.READ, technician_id)
         await self.technicians.get(technician_id)
         end = end or datetime.now(UTC)
         start = start or end - timedelta(days=1)
@@ -179,8 +174,7 @@ class PositionService:
         return await self.positions.track(technician_id, start, end, MAX_TRACK)
 
     async def latest(self, caller: Principal, technician_id: uuid.UUID) -> LatestPosition:
-        caller.require(*TRACK_READERS)
-        _technician_scope(caller, technician_id)
+        require_self(caller, Resource.POSITION, Action.READ, technician_id)
         await self.technicians.get(technician_id)
         return await self.positions.latest_one(technician_id)
 

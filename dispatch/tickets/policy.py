@@ -16,6 +16,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from dispatch.access.policy import Action, Resource, require
+from dispatch.access.principal import Principal
 from dispatch.errors import PolicyError, UnknownPolicy
 from dispatch.tickets.intake import Urgency
 
@@ -243,3 +245,8 @@ class DispatchPolicyRegistry:
 
     def all(self) -> list[DispatchPolicy]:
         return [self._by_key[key] for key in sorted(self._by_key)]
+
+    def listed(self, caller: Principal) -> list[DispatchPolicy]:
+        """``all()`` for a caller the access table lets read the presets (``GET /api/v1/policies``)."""
+        require(caller, Resource.POLICY, Action.LIST)
+        return self.all()

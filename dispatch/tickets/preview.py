@@ -12,10 +12,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from dispatch.access.policy import Action, Resource, require
 from dispatch.access.principal import Principal
 from dispatch.tickets.decision import Decision
 from dispatch.tickets.policy import DispatchPolicyRegistry
-from dispatch.tickets.service import INTAKE_ROLES, PreviewRequest, decide_for, reported_at_or_now
+from dispatch.tickets.service import PreviewRequest, decide_for, reported_at_or_now
 from storage.repositories.network import OutletRepository, PlantFacts, PlantRepository
 
 PlantLoader = Callable[[uuid.UUID], Awaitable[PlantFacts]]
@@ -56,7 +57,7 @@ class PreviewService:
         self.cache = cache
 
     async def preview(self, caller: Principal, request: PreviewRequest) -> Decision:
-        caller.require(*INTAKE_ROLES)
+        require(caller, Resource.DISPATCH_PREVIEW, Action.READ)
         plant = await self.cache.get(request.plant_id, self.plants.facts)
         reported_at = reported_at_or_now(request.reported_at, datetime.now(UTC))
         return await decide_for(

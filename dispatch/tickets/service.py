@@ -7,12 +7,13 @@ decision and an audit trail. It never commits: the HTTP layer owns the transacti
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, StateConflict
 from dispatch.tickets.decision import (
     Decision,
@@ -43,8 +44,6 @@ from storage.repositories.tickets import TicketFilter, TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-INTAKE_ROLES = (*OFFICE, Role.OUTLET)
-TICKET_READERS = (*OFFICE, Role.OUTLET, Role.QA, Role.EXECUTIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +180,7 @@ class TicketService:
 
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
-        caller.require(*INTAKE_ROLES)
+        require(caller, Resource.TICKET, Action.CREATE)
         plant = await self.plants.facts(data.plant_id)
         components: tuple[str, ...] = ()
         if data.asset_id is not None:
@@ -270,14 +269,13 @@ class TicketService:
         )
 
     async def get(self, caller: Principal, ticket_id: uuid.UUID) -> TicketView:
-        caller.require(*TICKET_READERS)
-        ticket = await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.TICKET, Action.READ))
         decision = await self.tickets.decision(ticket.decision_id) if ticket.decision_id else None
         return TicketView(ticket, decision, tuple(await blocked_by(self.warranties, ticket)))
 
     async def set_deadline(self, caller: Principal, ticket_id: uuid.UUID, data: DeadlineSet) -> TicketView:
         """Set the promised arrival by hand; the decision stays as it was, the trail says who and why."""
-        caller.require(*OFFICE)
+        require(caller, Resource.TICKET, Action.UPDATE)
         ticket = await self.tickets.get(ticket_id)
         if ticket.status in CLOSED_STATES:
             raise StateConflict(f"ticket is {ticket.status}: its deadline can no longer change")
@@ -305,7 +303,7 @@ class TicketService:
         return await self.get(caller, ticket_id)
 
     async def page(self, caller: Principal, query: TicketQuery, page: int, page_size: int) -> RowPage[Ticket]:
-        caller.require(*TICKET_READERS)
+        rows = scope(caller, Resource.TICKET, Action.LIST)
         where = TicketFilter(
             status=query.status.value if query.status else None,
             plant_id=query.plant_id,
@@ -313,9 +311,7 @@ class TicketService:
             urgency=query.urgency.value if query.urgency else None,
             bbox=parse_bbox(query.bbox),
         )
-        if caller.outlet_scope is not None:
-            where = replace(where, scope_outlet_id=caller.outlet_scope)
-        return await self.tickets.page(where, page, page_size)
+        return await self.tickets.page(where, page, page_size, rows)
 
     async def outlet_name(self, outlet_id: uuid.UUID) -> str:
         """The name of the outlet a decision sent the ticket to (shown with the decision)."""

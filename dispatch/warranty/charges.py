@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.warranty.errors import QuoteAlreadyDecided, QuoteExpired, WarrantyConflict, WarrantyFactsError
 from dispatch.warranty.quote import PartLine, quote
 from dispatch.warranty.registry import WarrantyPolicyRegistry
-from dispatch.warranty.service import READERS, policy_of
+from dispatch.warranty.service import policy_of
+from storage.errors import NotFound
 from storage.models import Quote
 from storage.repositories.network import AssetRepository
 from storage.repositories.tickets import TicketRepository
@@ -62,8 +64,7 @@ class ChargeService:
 
     async def issue(self, caller: Principal, ticket_id: uuid.UUID, request: QuoteRequest) -> IssuedQuote:
         """Price the visit from the current entitlement; a newer quote supersedes a pending one."""
-        caller.require(*OFFICE)
-        ticket = await self.tickets.get(ticket_id)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.QUOTE, Action.CREATE))
         entitlement = await self.warranty.latest_entitlement(ticket.id)
         if entitlement is None:
             raise WarrantyConflict("evaluate the entitlement first (POST …/entitlement)")
@@ -130,12 +131,17 @@ class ChargeService:
         return IssuedQuote(row, token)
 
     async def get(self, caller: Principal, quote_id: uuid.UUID) -> Quote:
-        caller.require(*READERS)
-        return await self.warranty.quote(quote_id)
+        rows = scope(caller, Resource.QUOTE, Action.READ)
+        found = await self.warranty.quote(quote_id)
+        if not rows.everything:
+            try:
+                await self.tickets.get(found.ticket_id, rows)
+            except NotFound:
+                raise NotFound("quote", quote_id) from None
+        return found
 
     async def of_ticket(self, caller: Principal, ticket_id: uuid.UUID) -> list[Quote]:
-        caller.require(*READERS)
-        ticket = await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.QUOTE, Action.READ))
         return await self.warranty.quotes(ticket.id)
 
     async def _decide(
@@ -156,12 +162,12 @@ class ChargeService:
 
     async def confirm(self, caller: Principal, quote_id: uuid.UUID, channel: str, note: str | None) -> Quote:
         """The hotline records the customer's yes: who (the caller), when (now), how (channel)."""
-        caller.require(*OFFICE)
+        require(caller, Resource.QUOTE, Action.DECIDE)
         values = {"status": "confirmed", "channel": _channel(channel), "note": note}
         return await self._decide(quote_id, caller.label, "quote_confirmed", [PENDING], values)
 
     async def refuse(self, caller: Principal, quote_id: uuid.UUID, channel: str, note: str | None) -> Quote:
-        caller.require(*OFFICE)
+        require(caller, Resource.QUOTE, Action.DECIDE)
         values = {"status": "refused", "channel": _channel(channel), "note": note}
         return await self._decide(quote_id, caller.label, "quote_refused", [PENDING], values)
 
@@ -177,7 +183,7 @@ class ChargeService:
 
     async def override(self, caller: Principal, quote_id: uuid.UUID, reason: str) -> Quote:
         """R-WA-7: only the responsible executive releases a visit the customer has not confirmed."""
-        caller.require(Role.EXECUTIVE)
+        require(caller, Resource.QUOTE, Action.OVERRIDE)
         if not reason.strip():
             raise WarrantyFactsError("reason", "reason is required for an override")
         values = {"status": "overridden", "override_reason": reason.strip()}

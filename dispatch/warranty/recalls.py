@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.tickets.intake import TicketStatus
 from dispatch.warranty.errors import UnknownComponentClass, WarrantyConflict, WarrantyFactsError
 from dispatch.warranty.registry import WarrantyPolicyRegistry
-from dispatch.warranty.service import READERS, WarrantyService, check_components, policy_of
+from dispatch.warranty.service import WarrantyService, check_components, policy_of
 from geo.coordinates import LonLat
 from geo.wkt import point_ewkt
 from storage.errors import Conflict
@@ -27,7 +28,6 @@ from storage.repositories.network import AssetRepository, PlantRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.warranty import WarrantyRepository
 
-QUALITY = (*OFFICE, Role.QA)
 COST_KINDS = ("parts", "labour", "travel", "other")
 
 
@@ -104,7 +104,7 @@ class RecallService:
 
     async def declare(self, caller: Principal, request: RecallRequest) -> RecallResult:
         """Open (or re-open) a campaign: one ticket per affected asset, never two."""
-        caller.require(*QUALITY)
+        require(caller, Resource.RECALL, Action.CREATE)
         request = _check(request, self.registry)
         campaign, created = await self.warranty.campaign_for_key(
             RecallCampaign(
@@ -164,7 +164,7 @@ class RecallService:
         return ticket
 
     async def get(self, caller: Principal, campaign_id: uuid.UUID) -> RecallResult:
-        caller.require(*READERS)
+        require(caller, Resource.RECALL, Action.READ)
         campaign = await self.warranty.campaign(campaign_id)
         return RecallResult(campaign, False, 0, await self.warranty.recall_items(campaign.id))
 
@@ -178,8 +178,7 @@ class RecallService:
         description: str,
         part_number: str | None,
     ) -> SupplierClaim:
-        caller.require(*QUALITY)
-        ticket = await self.tickets.get(ticket_id)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.SUPPLIER_CLAIM, Action.CREATE))
         if ticket.asset_id is None:
             raise WarrantyConflict("the ticket names no asset", "asset_id")
         asset = await self.assets.get(ticket.asset_id)
@@ -210,15 +209,13 @@ class RecallService:
         return row
 
     async def claims(self, caller: Principal, ticket_id: uuid.UUID) -> list[SupplierClaim]:
-        caller.require(*READERS)
-        await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+        await self.tickets.get(ticket_id, scope(caller, Resource.SUPPLIER_CLAIM, Action.READ))
         return await self.warranty.claims(ticket_id)
 
     # internal loss (R-WA-6) ---------------------------------------------------------------
     async def add_cost(self, caller: Principal, ticket_id: uuid.UUID, data: CostInput) -> InternalLoss:
         """Book actual in-warranty cost of a covered component as internal loss."""
-        caller.require(*QUALITY, Role.ENGINEER)
-        ticket = await self.tickets.get(ticket_id)
+        ticket = await self.tickets.get(ticket_id, scope(caller, Resource.COST, Action.CREATE))
         entitlement = await self.warranty.latest_entitlement(ticket.id)
         rows = entitlement.components if entitlement is not None else []
         covered = {c["class"] for c in rows if c["status"] in ("covered", "exchange")}
@@ -255,6 +252,5 @@ class RecallService:
         return row
 
     async def costs(self, caller: Principal, ticket_id: uuid.UUID) -> list[InternalLoss]:
-        caller.require(*QUALITY, Role.EXECUTIVE)
-        await self.tickets.get(ticket_id)
+        await self.tickets.get(ticket_id, scope(caller, Resource.COST, Action.READ))
         return await self.warranty.losses(ticket_id)

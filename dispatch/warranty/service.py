@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from dispatch.access.principal import OFFICE, Principal, Role
+from dispatch.access.policy import Action, Resource, require, scope
+from dispatch.access.principal import Principal
 from dispatch.warranty.dates import DowntimePeriod, coverage_end, downtime_days
 from dispatch.warranty.entitlement import CoverageStatus, Entitlement, evaluate
 from dispatch.warranty.errors import (
@@ -36,14 +37,17 @@ from dispatch.warranty.policy import ProductLine, WarrantyPolicy
 from dispatch.warranty.quote import quote
 from dispatch.warranty.registry import WarrantyPolicyRegistry
 from dispatch.warranty.status import WarrantyStatus, asset_zone, warranty_status
-from storage.models import Asset, AssetDowntime, InternalLoss, Ticket, WarrantyEntitlement, WarrantyExclusion
+from storage.models import (
+    Asset,
+    AssetDowntime,
+    InternalLoss,
+    Ticket,
+    WarrantyEntitlement,
+    WarrantyExclusion,
+)
 from storage.repositories.network import AssetRepository, CustomerRepository, PlantRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.warranty import WarrantyRepository
-
-READERS = (*OFFICE, Role.QA, Role.EXECUTIVE, Role.OUTLET)
-EXCLUDERS = (*OFFICE, Role.QA)
-DOWNTIME_WRITERS = (*OFFICE, Role.QA, Role.ENGINEER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +129,7 @@ class WarrantyService:
     # assets --------------------------------------------------------------------------------
     async def register_asset(self, caller: Principal, data: AssetRegistration) -> Asset:
         """Record a sold unit bound to the policy version in force on ``sold_on`` (for life)."""
-        caller.require(*OFFICE)
+        require(caller, Resource.ASSET, Action.CREATE)
         try:
             line = ProductLine(data.product_line)
         except ValueError:
@@ -184,8 +188,7 @@ class WarrantyService:
 
     async def asset_warranty(self, caller: Principal, asset_id: uuid.UUID, on: date | None) -> AssetWarranty:
         """Per component class the last covered day on ``on`` (default: today in the customer's zone)."""
-        caller.require(*READERS)
-        asset = await self.assets.get(asset_id)
+        asset = await self.assets.get(asset_id, scope(caller, Resource.ASSET_WARRANTY, Action.READ))
         policy = policy_of(self.registry, asset)
         facts = await self._facts(asset)
         day = on or datetime.now(UTC).astimezone(asset_zone(facts)).date()
@@ -197,13 +200,28 @@ class WarrantyService:
         return AssetWarranty(asset, status, policy.free_visits_after_warranty, used, exchange_until)
 
     # downtime (R-WA-3) ---------------------------------------------------------------------
+    async def add_downtime(
+        self, caller: Principal, asset_id: uuid.UUID, data: DowntimeInput
+    ) -> tuple[AssetDowntime, int, bool]:
+        """The API's way in: office and QA on any asset; an engineer only on an asset of its own
+        job, naming that job's ticket (R-WA-3 moves the warranty end: docs/security.md)."""
+        rows = scope(caller, Resource.DOWNTIME, Action.CREATE)
+        await self.assets.get(asset_id, rows)
+        if not rows.everything:
+            if data.ticket_id is None:
+                raise WarrantyFactsError(
+                    "ticket_id", "ticket_id is required: name the job the downtime belongs to"
+                )
+            await self.tickets.get(data.ticket_id, rows)
+        return await self.record_downtime(caller.label, asset_id, data)
+
     async def record_downtime(
         self, actor: str, asset_id: uuid.UUID, data: DowntimeInput
     ) -> tuple[AssetDowntime, int, bool]:
         """Store a downtime period; ``(row, days it counts, whether the policy extends by it)``.
 
-        Called by the API and by the job lifecycle when a repaired job lands (no role check
-        here: the caller checked it). Recorded whatever the policy; counted only where it says so.
+        Called by ``add_downtime`` and by the job lifecycle when a repaired job lands (no access
+        check here: the caller checked it). Recorded whatever the policy; counted only where it says so.
         """
         asset = await self.warranty.asset_for_update(asset_id)
         policy = policy_of(self.registry, asset)
@@ -245,19 +263,20 @@ class WarrantyService:
         return row, days, policy.downtime_extends
 
     async def downtime(self, caller: Principal, asset_id: uuid.UUID) -> list[AssetDowntime]:
-        caller.require(*READERS)
-        await self.assets.get(asset_id)
+        await self.assets.get(asset_id, scope(caller, Resource.DOWNTIME, Action.READ))
         return await self.warranty.downtime(asset_id)
 
     # entitlement ---------------------------------------------------------------------------
-    async def _ticket(self, caller: Principal, ticket_id: uuid.UUID) -> Ticket:
-        return await self.tickets.get(ticket_id, outlet_scope=caller.outlet_scope)
+    async def _ticket(
+        self, caller: Principal, ticket_id: uuid.UUID, resource: Resource, action: Action
+    ) -> Ticket:
+        return await self.tickets.get(ticket_id, scope(caller, resource, action))
 
     async def evaluate_ticket(
         self, caller: Principal, ticket_id: uuid.UUID, claim: ExchangeClaim | None = None
     ) -> WarrantyEntitlement:
-        caller.require(*OFFICE, Role.QA, Role.OUTLET)
-        return await self._evaluate(caller.label, await self._ticket(caller, ticket_id), claim)
+        ticket = await self._ticket(caller, ticket_id, Resource.ENTITLEMENT, Action.CREATE)
+        return await self._evaluate(caller.label, ticket, claim)
 
     async def evaluate_on_intake(self, actor: str, ticket: Ticket) -> WarrantyEntitlement | None:
         """Answer "who pays" when the call is taken; a gap in the facts is recorded, not raised."""
@@ -429,8 +448,7 @@ class WarrantyService:
         return Decimal(decision.distance_km)
 
     async def entitlement(self, caller: Principal, ticket_id: uuid.UUID) -> WarrantyEntitlement:
-        caller.require(*READERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.ENTITLEMENT, Action.READ)
         row = await self.warranty.latest_entitlement(ticket.id)
         if row is None:
             raise WarrantyConflict("the entitlement has not been evaluated yet: POST it first")
@@ -440,8 +458,7 @@ class WarrantyService:
     async def add_exclusion(
         self, caller: Principal, ticket_id: uuid.UUID, rule: str, reason: str, component: str | None
     ) -> WarrantyExclusion:
-        caller.require(*EXCLUDERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EXCLUSION, Action.CREATE)
         try:
             ground = ExclusionRule(rule)
         except ValueError:
@@ -475,8 +492,7 @@ class WarrantyService:
         self, caller: Principal, ticket_id: uuid.UUID, exclusion_id: uuid.UUID, reason: str
     ) -> WarrantyExclusion:
         """An appeal upheld (or a mistake): the exclusion stops counting; the record stays."""
-        caller.require(*EXCLUDERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EXCLUSION, Action.DECIDE)
         row = await self.warranty.exclusion(ticket.id, exclusion_id)
         if row.withdrawn_at is not None:
             raise WarrantyConflict("the exclusion is already withdrawn")
@@ -495,8 +511,7 @@ class WarrantyService:
         return row
 
     async def exclusions(self, caller: Principal, ticket_id: uuid.UUID) -> list[WarrantyExclusion]:
-        caller.require(*READERS)
-        ticket = await self._ticket(caller, ticket_id)
+        ticket = await self._ticket(caller, ticket_id, Resource.EXCLUSION, Action.READ)
         return await self.warranty.exclusions(ticket.id)
 
     async def _reevaluate(self, actor: str, ticket: Ticket) -> None:

@@ -13,6 +13,7 @@ from geo.wkt import point_ewkt
 from storage.errors import Conflict, NotFound
 from storage.models import Asset, Customer, Outlet, Plant, Technician
 from storage.repositories.pages import RowPage, paginate
+from storage.scope import ALL, RowScope, asset_condition, outlet_condition, technician_condition
 
 CANDIDATES = 8
 """How many outlets the KNN search hands to the exact geodesic re-rank."""
@@ -92,9 +93,10 @@ class OutletRepository:
         await self.session.refresh(outlet)
         return outlet
 
-    async def get(self, outlet_id: uuid.UUID) -> Outlet:
+    async def get(self, outlet_id: uuid.UUID, scope: RowScope = ALL) -> Outlet:
+        """An outlet; out of ``scope`` it does not exist (docs/security.md)."""
         outlet = await self.session.get(Outlet, outlet_id)
-        if outlet is None:
+        if outlet is None or not (scope.everything or outlet.id == scope.outlet_id):
             raise NotFound("outlet", outlet_id)
         return outlet
 
@@ -104,8 +106,9 @@ class OutletRepository:
         page_size: int,
         plant_id: uuid.UUID | None = None,
         active: bool | None = None,
+        scope: RowScope = ALL,
     ) -> RowPage[Outlet]:
-        query = select(Outlet).order_by(Outlet.name, Outlet.id)
+        query = select(Outlet).where(outlet_condition(scope)).order_by(Outlet.name, Outlet.id)
         if plant_id is not None:
             query = query.where(Outlet.plant_id == plant_id)
         if active is not None:
@@ -145,9 +148,10 @@ class TechnicianRepository:
         await self.session.refresh(technician)
         return technician
 
-    async def get(self, technician_id: uuid.UUID) -> Technician:
+    async def get(self, technician_id: uuid.UUID, scope: RowScope = ALL) -> Technician:
+        """A technician; out of ``scope`` (another outlet's, another engineer) it does not exist."""
         technician = await self.session.get(Technician, technician_id)
-        if technician is None:
+        if technician is None or not _technician_in(technician, scope):
             raise NotFound("technician", technician_id)
         return technician
 
@@ -157,8 +161,9 @@ class TechnicianRepository:
         page_size: int,
         plant_id: uuid.UUID | None = None,
         outlet_id: uuid.UUID | None = None,
+        scope: RowScope = ALL,
     ) -> RowPage[Technician]:
-        query = select(Technician).order_by(Technician.name, Technician.id)
+        query = select(Technician).where(technician_condition(scope)).order_by(Technician.name, Technician.id)
         if plant_id is not None:
             query = query.where(Technician.plant_id == plant_id)
         if outlet_id is not None:
@@ -208,14 +213,30 @@ class AssetRepository:
         await self.session.refresh(asset)
         return asset
 
-    async def get(self, asset_id: uuid.UUID) -> Asset:
-        asset = await self.session.get(Asset, asset_id)
+    async def get(self, asset_id: uuid.UUID, scope: RowScope = ALL) -> Asset:
+        """An asset; out of ``scope`` (not on the caller's tickets) it does not exist."""
+        if scope.everything:
+            asset = await self.session.get(Asset, asset_id)
+        else:
+            asset = await self.session.scalar(
+                select(Asset).where(Asset.id == asset_id, asset_condition(scope))
+            )
         if asset is None:
             raise NotFound("asset", asset_id)
         return asset
 
-    async def page(self, page: int, page_size: int, customer_id: uuid.UUID | None = None) -> RowPage[Asset]:
-        query = select(Asset).order_by(Asset.serial)
+    async def page(
+        self, page: int, page_size: int, customer_id: uuid.UUID | None = None, scope: RowScope = ALL
+    ) -> RowPage[Asset]:
+        query = select(Asset).where(asset_condition(scope)).order_by(Asset.serial)
         if customer_id is not None:
             query = query.where(Asset.customer_id == customer_id)
         return await paginate(self.session, query, page, page_size)
+
+
+def _technician_in(technician: Technician, scope: RowScope) -> bool:
+    if scope.everything:
+        return True
+    if scope.technician_id is not None:
+        return technician.id == scope.technician_id
+    return scope.outlet_id is not None and technician.outlet_id == scope.outlet_id

@@ -12,19 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.errors import NotFound
 from storage.models import DispatchDecision, Ticket, TicketEvent
 from storage.repositories.pages import RowPage, paginate
+from storage.scope import ALL, RowScope, ticket_condition
 
 
 @dataclass(frozen=True, slots=True)
 class TicketFilter:
-    """What a list may be narrowed to. ``outlet_id`` is also how outlet-scoped tokens see."""
+    """What a list may be narrowed to (the caller's reach is a separate ``RowScope``)."""
 
     status: str | None = None
     plant_id: uuid.UUID | None = None
     outlet_id: uuid.UUID | None = None
     urgency: str | None = None
     bbox: tuple[float, float, float, float] | None = None
-    scope_outlet_id: uuid.UUID | None = None
-    """Set from an outlet-role token; applies on top of ``outlet_id``, never instead of it."""
 
 
 class TicketRepository:
@@ -42,23 +41,29 @@ class TicketRepository:
         await self.session.flush()
         await self.session.refresh(ticket)
 
-    async def get(self, ticket_id: uuid.UUID, outlet_scope: uuid.UUID | None = None) -> Ticket:
-        """A ticket by id; with an outlet scope, another outlet's ticket does not exist."""
-        ticket = await self.session.get(Ticket, ticket_id)
-        if ticket is None or (outlet_scope is not None and ticket.outlet_id != outlet_scope):
+    async def get(self, ticket_id: uuid.UUID, scope: RowScope = ALL) -> Ticket:
+        """A ticket by id; out of ``scope`` (another outlet's, not the engineer's job) it does not exist."""
+        if scope.everything:
+            ticket = await self.session.get(Ticket, ticket_id)
+        else:
+            ticket = await self.session.scalar(
+                select(Ticket).where(Ticket.id == ticket_id, ticket_condition(scope))
+            )
+        if ticket is None:
             raise NotFound("ticket", ticket_id)
         return ticket
 
-    async def page(self, where: TicketFilter, page: int, page_size: int) -> RowPage[Ticket]:
-        query = select(Ticket).order_by(Ticket.arrival_deadline.asc().nulls_first(), Ticket.number)
+    async def page(
+        self, where: TicketFilter, page: int, page_size: int, scope: RowScope = ALL
+    ) -> RowPage[Ticket]:
+        query = select(Ticket).where(ticket_condition(scope))
+        query = query.order_by(Ticket.arrival_deadline.asc().nulls_first(), Ticket.number)
         if where.status is not None:
             query = query.where(Ticket.status == where.status)
         if where.plant_id is not None:
             query = query.where(Ticket.plant_id == where.plant_id)
         if where.outlet_id is not None:
             query = query.where(Ticket.outlet_id == where.outlet_id)
-        if where.scope_outlet_id is not None:
-            query = query.where(Ticket.outlet_id == where.scope_outlet_id)
         if where.urgency is not None:
             query = query.where(Ticket.urgency == where.urgency)
         if where.bbox is not None:
