@@ -112,7 +112,7 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
         ],
         plugins=[channels_plugin(database_url(settings))],
         lifespan=[lifespan],
-        middleware=[*rate_limit_middleware(rate_limits(settings)), auth],
+        middleware=[*rate_limit_middleware(rate_limits(settings), parts.secret), auth],
         before_send=[SecurityHeaders(settings.tile_url)],
         dependencies=dependencies(parts),
         exception_handlers=exception_handlers(),

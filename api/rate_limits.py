@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import Request
-from litestar.exceptions import TooManyRequestsException
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
 from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
@@ -71,15 +71,20 @@ def tracking_token(path: str) -> str | None:
     return None
 
 
-def _bearer_fails(request: Request[Any, Any, Any]) -> bool:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+def bearer_fails(secret: str) -> Callable[[Request[Any, Any, Any]], bool]:
+    """Does the request carry a bearer token that does not verify against ``secret``?"""
+
+    def fails(request: Request[Any, Any, Any]) -> bool:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        try:
+            read_token(secret, token.strip())
+        except NotAuthorizedException:  # any defect: expired, bad signature, malformed, no scope
+            return True
         return False
-    try:
-        read_token(request.app.state.secret, token.strip())
-    except Exception:  # any defect: expired, bad signature, malformed
-        return True
-    return False
+
+    return fails
 
 
 class HouseRateLimitMiddleware(RateLimitMiddleware):
@@ -133,7 +138,7 @@ def _limit(
     return config.middleware
 
 
-def rate_limit_middleware(limits: RateLimits) -> list[DefineMiddleware]:
+def rate_limit_middleware(limits: RateLimits, secret: str) -> list[DefineMiddleware]:
     """The limiters for ``Litestar(middleware=[*rate_limit_middleware(…), …])``."""
 
     def path(request: Request[Any, Any, Any]) -> str:
@@ -157,6 +162,6 @@ def rate_limit_middleware(limits: RateLimits) -> list[DefineMiddleware]:
         ("tracking_token", limits.tracking_token, is_tracking, link, tracking),
         ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,)),
         ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,)),
-        ("failed_auth_ip", limits.failed_auth_ip, _bearer_fails, get_remote_address, ()),
+        ("failed_auth_ip", limits.failed_auth_ip, bearer_fails(secret), get_remote_address, ()),
     )
     return [_limit(*limiter) for limiter in limiters if limiter[1] > 0]

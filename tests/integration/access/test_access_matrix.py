@@ -179,6 +179,7 @@ def _ids(world: World, side: Side, role: Role) -> dict[str, str]:
         "quote_id": random,
         "recall_id": random,
         "plan_id": random,
+        "link_id": random,
     }
 
 
