@@ -83,7 +83,10 @@ from api.deps import (
     provide_read_session,
     provide_ticket_service,
 )
+from api.decoding import ApiRequest, InputGuardMiddleware
 from api.errors import exception_handlers, log_unexpected
+from api.openapi import document_truthfully
+from api.request_id import RequestIdMiddleware
 from api.settings import Settings
 from dispatch.evidence.policy import TrustPolicy
 from dispatch.evidence.service import EvidenceConfig
@@ -204,9 +207,10 @@ def create_app(settings: Settings) -> Litestar:
             *asset_routers(),
         ],
         plugins=[SQLAlchemyPlugin(config=db), channels_plugin(database_url(settings))],
-        on_startup=[prepare_store],
+        on_startup=[prepare_store, document_truthfully],
         lifespan=[plan_workers],
-        middleware=[auth],
+        middleware=[RequestIdMiddleware(), auth, InputGuardMiddleware()],
+        request_class=ApiRequest,
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),
             "policies": Provide(provide_policies, sync_to_thread=False),
