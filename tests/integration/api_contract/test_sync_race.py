@@ -1,0 +1,50 @@
+"""Eight phones replaying one offline event at once (R-OS-1 idempotency): one ``applied``, seven
+``duplicate``, one stored event, no 500 — against a real served instance, so the requests really
+run in parallel transactions."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import Auth
+from tests.integration.console.server import Served
+from tests.integration.field_work.helpers import create_job
+
+pytestmark = pytest.mark.integration
+REPLAYS = 8
+
+
+def test_concurrent_replays_of_one_event_apply_once(served: Served, auth: Auth) -> None:
+    with httpx.Client(base_url=served.base_url, timeout=30) as client:
+        job = create_job(client, auth)  # type: ignore[arg-type]
+        body = {
+            "events": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "work_order_id": job.work_order_id,
+                    "type": "accept",
+                    "at": datetime(2026, 3, 2, 9, 0, tzinfo=UTC).isoformat(),
+                    "device_id": "phone-1",
+                }
+            ]
+        }
+
+        def replay(_: int) -> tuple[int, Any]:
+            response = client.post("/api/v1/sync", json=body, headers=job.engineer)
+            return response.status_code, response.json()
+
+        with ThreadPoolExecutor(REPLAYS) as pool:
+            answers = list(pool.map(replay, range(REPLAYS)))
+        assert [status for status, _ in answers] == [200] * REPLAYS, answers
+        statuses = sorted(answer["results"][0]["status"] for _, answer in answers)
+        assert statuses == ["applied"] + ["duplicate"] * (REPLAYS - 1)
+        work_order = client.get(f"/api/v1/work-orders/{job.work_order_id}", headers=job.dispatcher).json()
+        stored = [e for e in work_order["events"] if e["id"] == body["events"][0]["id"]]
+        assert len(stored) == 1
+        assert work_order["state"] == "accepted"
