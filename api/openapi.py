@@ -1,9 +1,191 @@
-"""Post-processing of the generated OpenAPI document (filled in below)."""
+"""The OpenAPI document as the API really answers: error bodies and links between operations.
+
+Litestar documents a 400 with its own ``{status_code, detail, extra}`` body; this API answers every
+error as ``{error, detail, field?}`` (``api/errors.py``). :func:`document_truthfully` runs at start-up
+and, for every operation,
+
+- replaces the error responses with the statuses it can answer, all with the ``Error`` schema;
+- adds OpenAPI ``links`` from each operation that creates an id to the operations whose path takes
+  it (``POST /api/v1/tickets`` → ``…/tickets/{ticket_id}``), so generated clients and stateful
+  fuzzers (``tests/integration/api_contract``) can follow a created resource.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from litestar import Litestar
+from litestar.openapi.spec import (
+    Link,
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Reference,
+    Schema,
+)
+
+from api.auth import PUBLIC_PATHS
+
+ERROR_SCHEMA = "Error"
+ERROR_REF = Reference(ref=f"#/components/schemas/{ERROR_SCHEMA}")
+METHODS = ("get", "put", "post", "delete", "patch")
+WRITES = frozenset({"put", "post", "delete", "patch"})
+PUBLIC_PREFIXES = (*PUBLIC_PATHS, "/api/v1/quotes/confirm/", "/api/v1/quotes/refuse/")
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Bad input: wrong shape or type, NUL or invalid UTF-8, a time outside 1900–2200, an integer "
+    "beyond 64 bits, JSON nested too deep, or a value the rules refuse; `field` names it",
+    401: "No bearer token, or a bad or expired one",
+    403: "The token's role or scope may not do this",
+    404: "Unknown id (or one outside the caller's scope)",
+    409: "A duplicate or a state that does not allow this",
+    410: "Gone (an expired quote)",
+    413: "Body larger than allowed",
+    422: "Well-formed but refused by the rules (idempotency key reused, insertion refused …)",
+    429: "Too many requests; retry later",
+    500: "A bug: `detail` carries the request id (also in the `X-Request-ID` header) to report",
+    503: "A dependency (database, object store) is unavailable; retry later",
+}
+
+
+def error_schema() -> Schema:
+    """``{"error", "detail", "field"?}`` plus extra keys some errors add (state, allowed, index …)."""
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        required=["error", "detail"],
+        properties={
+            "error": Schema(type=OpenAPIType.STRING, description="machine-readable code"),
+            "detail": Schema(type=OpenAPIType.STRING, description="what went wrong and what to do"),
+            "field": Schema(type=OpenAPIType.STRING, description="the field or parameter at fault"),
+        },
+        description="Every error answer (docs/api.md, Errors)",
+    )
+
+
+@dataclass(frozen=True)
+class Op:
+    path: str
+    method: str
+    operation: Operation
+
+    @property
+    def public(self) -> bool:
+        return self.path.startswith(PUBLIC_PREFIXES) and self.path != "/track/owntracks"
+
+    @property
+    def path_params(self) -> list[str]:
+        return [part[1:-1] for part in self.path.split("/") if part.startswith("{")]
+
+
+def operations(openapi: OpenAPI) -> Iterator[Op]:
+    for path, item in (openapi.paths or {}).items():
+        for method in METHODS:
+            operation = getattr(item, method, None)
+            if isinstance(operation, Operation):
+                yield Op(path, method, operation)
+
+
+def error_statuses(op: Op) -> list[int]:
+    """The error statuses an operation can answer (docs/api.md, Errors)."""
+    statuses = {400, 429, 500, 503}
+    if not op.public:
+        statuses |= {401, 403}
+    if op.path_params or op.method in WRITES:
+        statuses.add(404)
+    if op.method in WRITES:
+        statuses |= {409, 413, 422}
+    if "quote" in op.path:
+        statuses.add(410)
+    return sorted(statuses)
+
+
+def document_errors(op: Op) -> None:
+    responses = op.operation.responses if op.operation.responses is not None else {}
+    for status in [code for code in responses if code.startswith(("4", "5"))]:
+        del responses[status]
+    for status in error_statuses(op):
+        responses[str(status)] = OpenAPIResponse(
+            description=ERROR_DESCRIPTIONS[status],
+            content={"application/json": OpenAPIMediaType(schema=ERROR_REF)},
+        )
+    op.operation.responses = responses
+
+
+def _schema_properties(openapi: OpenAPI, schema: Schema | Reference | None) -> set[str]:
+    if isinstance(schema, Reference):
+        components = openapi.components.schemas or {}
+        schema = components.get(schema.ref.rsplit("/", 1)[-1])
+    if not isinstance(schema, Schema):
+        return set()
+    return set(schema.properties or {})
+
+
+def _created(openapi: OpenAPI, op: Op) -> tuple[str, OpenAPIResponse, set[str]] | None:
+    """The success response of a POST and the properties of its JSON body."""
+    if op.method != "post":
+        return None
+    for status, response in (op.operation.responses or {}).items():
+        if status.startswith("2") and isinstance(response, OpenAPIResponse) and response.content:
+            media = response.content.get("application/json")
+            if media is not None:
+                return status, response, _schema_properties(openapi, media.schema)
+    return None
+
+
+def _noun_of(path: str) -> str:
+    """``/api/v1/work-orders`` → ``work_order``; ``…/tickets/{ticket_id}/quote`` → ``quote``."""
+    last = path.rstrip("/").rsplit("/", 1)[-1].replace("-", "_")
+    return last.removesuffix("s") if last.endswith("s") and last != "evidence" else last
+
+
+def _source_expression(param: str, noun: str, properties: set[str], source: Op) -> str | None:
+    if param == f"{noun}_id" and "id" in properties:
+        return "$response.body#/id"
+    if param in properties:
+        return f"$response.body#/{param}"
+    if param in source.path_params:
+        return f"$request.path.{param}"
+    return None
+
+
+def link_operations(openapi: OpenAPI, ops: list[Op]) -> None:
+    """Links from each POST that answers an id to every operation whose path takes that id."""
+    for source in ops:
+        created = _created(openapi, source)
+        if created is None:
+            continue
+        _, response, properties = created
+        noun = _noun_of(source.path)
+        links: dict[str, Link | Reference] = dict(response.links or {})
+        for target in ops:
+            params = target.path_params
+            if not params or target is source or target.operation.operation_id is None:
+                continue
+            expressions = {p: _source_expression(p, noun, properties, source) for p in params}
+            new = [p for p, e in expressions.items() if e is not None and not e.startswith("$request")]
+            if not new or any(e is None for e in expressions.values()):
+                continue
+            links[target.operation.operation_id] = Link(
+                operation_id=target.operation.operation_id,
+                parameters={p: e for p, e in expressions.items() if e is not None},
+                description=f"use the {', '.join(new)} this answer carries",
+            )
+        response.links = links or None
+
+
+def finish(openapi: OpenAPI) -> OpenAPI:
+    components = openapi.components
+    components.schemas = {**(components.schemas or {}), ERROR_SCHEMA: error_schema()}
+    ops = list(operations(openapi))
+    for op in ops:
+        document_errors(op)
+    link_operations(openapi, ops)
+    return openapi
 
 
 def document_truthfully(app: Litestar) -> None:
-    return None
+    """Start-up hook: finish the document before it is first served."""
+    finish(app.openapi_schema)
