@@ -75,6 +75,7 @@ from api.controllers.warranty import (
     provide_recall_service,
     provide_warranty_service,
 )
+from api.decoding import ApiRequest, InputGuardMiddleware
 from api.deps import (
     provide_caller,
     provide_network_service,
@@ -83,7 +84,6 @@ from api.deps import (
     provide_read_session,
     provide_ticket_service,
 )
-from api.decoding import ApiRequest, InputGuardMiddleware
 from api.errors import exception_handlers, log_unexpected
 from api.openapi import document_truthfully
 from api.request_id import RequestIdMiddleware

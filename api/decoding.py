@@ -77,7 +77,9 @@ def check_time_text(field: str | None, text: str) -> None:
     try:
         moment = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except OverflowError:
-        raise InvalidRequest(field, f"{text!r} is not representable in UTC; send a time in 1900–2200") from None
+        raise InvalidRequest(
+            field, f"{text!r} is not representable in UTC; send a time in 1900–2200"
+        ) from None
     if not EARLIEST <= moment <= LATEST:
         raise InvalidRequest(field, f"{text!r} is outside 1900-01-01 … 2200-12-31; send a time in that range")
 

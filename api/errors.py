@@ -25,7 +25,6 @@ from litestar.types import ExceptionHandlersMap
 
 from api.decoding import InvalidRequest
 from api.request_id import request_id_of
-
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
@@ -115,7 +114,9 @@ logger = logging.getLogger("aftersales")
 def _expected(error: Exception) -> bool:
     if isinstance(error, HTTPException) and error.status_code < 500:
         return True
-    return isinstance(error, ValidationException) or any(kind in STATUS_BY_ERROR for kind in type(error).__mro__)
+    return isinstance(error, ValidationException) or any(
+        kind in STATUS_BY_ERROR for kind in type(error).__mro__
+    )
 
 
 async def log_unexpected(error: Exception, scope: Any) -> None:

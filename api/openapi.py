@@ -90,9 +90,9 @@ def operations(openapi: OpenAPI) -> Iterator[Op]:
 
 def error_statuses(op: Op) -> list[int]:
     """The error statuses an operation can answer (docs/api.md, Errors)."""
-    statuses = {400, 429, 500, 503}
+    statuses = {400, 403, 429, 500, 503}  # 403 also for a bad signed token on public operations
     if not op.public:
-        statuses |= {401, 403}
+        statuses.add(401)
     if op.path_params or op.method in WRITES:
         statuses.add(404)
     if op.method in WRITES:
@@ -104,8 +104,8 @@ def error_statuses(op: Op) -> list[int]:
 
 def document_errors(op: Op) -> None:
     responses = op.operation.responses if op.operation.responses is not None else {}
-    for status in [code for code in responses if code.startswith(("4", "5"))]:
-        del responses[status]
+    for code in [code for code in responses if code.startswith(("4", "5"))]:
+        del responses[code]
     for status in error_statuses(op):
         responses[str(status)] = OpenAPIResponse(
             description=ERROR_DESCRIPTIONS[status],
@@ -141,14 +141,21 @@ def _noun_of(path: str) -> str:
     return last.removesuffix("s") if last.endswith("s") and last != "evidence" else last
 
 
-def _source_expression(param: str, noun: str, properties: set[str], source: Op) -> str | None:
+def _source_expression(param: str, noun: str, properties: set[str], source: Op, target: Op) -> str | None:
     if param == f"{noun}_id" and "id" in properties:
         return "$response.body#/id"
-    if param in properties:
+    if param in properties and (param.endswith("_id") or _same_resource(noun, target.path)):
         return f"$response.body#/{param}"
     if param in source.path_params:
         return f"$request.path.{param}"
     return None
+
+
+def _same_resource(noun: str, path: str) -> bool:
+    """A ``token`` only links within its resource: a tracking link's token → ``/api/v1/track/…``."""
+    parts = [part for part in path.split("/") if part and not part.startswith("{")]
+    resource = parts[2] if parts[:2] == ["api", "v1"] and len(parts) > 2 else ""
+    return bool(resource) and noun.startswith(resource.replace("-", "_"))
 
 
 def link_operations(openapi: OpenAPI, ops: list[Op]) -> None:
@@ -164,7 +171,7 @@ def link_operations(openapi: OpenAPI, ops: list[Op]) -> None:
             params = target.path_params
             if not params or target is source or target.operation.operation_id is None:
                 continue
-            expressions = {p: _source_expression(p, noun, properties, source) for p in params}
+            expressions = {p: _source_expression(p, noun, properties, source, target) for p in params}
             new = [p for p, e in expressions.items() if e is not None and not e.startswith("$request")]
             if not new or any(e is None for e in expressions.values()):
                 continue

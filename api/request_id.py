@@ -41,7 +41,7 @@ class RequestIdMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request_id = _from_headers(scope)
-        scope.setdefault("state", {})["request_id"] = request_id  # type: ignore[typeddict-item]
+        scope.setdefault("state", {})["request_id"] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -39,7 +39,9 @@ CHECKS = [
     response_schema_conformance,
     response_headers_conformance,
 ]
-STREAMS = r"/events$"  # server-sent event streams never end: their contract is tested in tests/integration/live
+STREAMS = (
+    r"/events$"  # server-sent event streams never end: their contract is tested in tests/integration/live
+)
 STATELESS_EXAMPLES = 8
 STATEFUL_SCENARIOS = 25
 SETTINGS = hypothesis.settings(
@@ -95,4 +97,6 @@ def test_linked_operations_answer_as_documented(
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS)
 
-    Workflow.run(settings=hypothesis.settings(SETTINGS, max_examples=STATEFUL_SCENARIOS, stateful_step_count=6))
+    Workflow.run(
+        settings=hypothesis.settings(SETTINGS, max_examples=STATEFUL_SCENARIOS, stateful_step_count=6)
+    )
