@@ -49,9 +49,10 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 class InvalidRequest(Exception):
     """Input no field of the API accepts; ``field`` names it (None: the body as a whole)."""
 
-    def __init__(self, field: str | None, detail: str) -> None:
+    def __init__(self, field: str | None, detail: str, *, not_json: bool = False) -> None:
         super().__init__(f"{field}: {detail}" if field else detail)
         self.field = field
+        self.not_json = not_json
 
 
 def json_depth(body: bytes) -> int:
@@ -139,9 +140,19 @@ def decode_body(body: bytes) -> Any:
         check_tree(json.loads(body, parse_float=Decimal))
         raise InvalidRequest(None, "a number is out of range; send finite numbers") from None
     except msgspec.DecodeError as error:
-        raise InvalidRequest(None, f"body is not valid JSON: {error}") from None
+        raise InvalidRequest(None, f"body is not valid JSON: {error}", not_json=True) from None
     check_tree(decoded)
     return decoded
+
+
+def check_raw_json(body: bytes) -> None:
+    """For handlers that parse their own JSON (device ingest): the same checks; a body that is not
+    JSON at all is left to the handler, which knows what its protocol expects."""
+    try:
+        decode_body(body)
+    except InvalidRequest as refused:
+        if not refused.not_json:
+            raise
 
 
 class ApiRequest(Request[Any, Any, Any]):

@@ -23,6 +23,7 @@ from litestar.params import JSONBody as Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.controllers.field_work import provide_work_order_service
+from api.decoding import check_raw_json
 from api.schemas.positions import DeviceIn, DeviceOut, IngestOut, PositionOut, PositionsIn, TrackOut
 from api.settings import Settings
 from dispatch.access.principal import Principal
@@ -153,7 +154,9 @@ class IngestController(Controller):
         secret: FromPath[str],
         positions: NamedDependency[PositionService],
     ) -> list[Any]:
-        await positions.ingest_owntracks(secret, await request.body())
+        body = await request.body()
+        check_raw_json(body)
+        await positions.ingest_owntracks(secret, body)
         return []
 
     @post("/owntracks", status_code=200, summary="OwnTracks HTTP mode with Basic auth (password = secret)")
@@ -161,8 +164,10 @@ class IngestController(Controller):
         self, request: Request[Any, Any, Any], positions: NamedDependency[PositionService]
     ) -> list[Any]:
         secret = _basic_password(request.headers.get("authorization", ""))
+        body = await request.body()
+        check_raw_json(body)
         try:
-            await positions.ingest_owntracks(secret, await request.body())
+            await positions.ingest_owntracks(secret, body)
         except UnknownDevice:
             raise NotAuthorizedException(
                 "unknown device credentials", headers={"WWW-Authenticate": 'Basic realm="aftersales"'}
@@ -173,6 +178,7 @@ class IngestController(Controller):
 def _json(body: bytes) -> object:
     if not body.strip():
         raise InvalidPosition("body", "send the position as query parameters or a JSON body")
+    check_raw_json(body)
     try:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:

@@ -134,3 +134,16 @@ def test_positions_of_the_wrong_shape_are_refused(client: TestClient, auth: Auth
     response = client.post("/api/v1/positions", json=body, headers=auth("admin"))
     assert response.status_code == 400, response.text
     assert set(response.json()) >= {"error", "detail"}
+
+
+@pytest.mark.parametrize("path", ["/track/owntracks/some-secret", "/track/osmand/some-secret"])
+def test_device_ingest_bodies_pass_the_same_gate(client: TestClient, path: str) -> None:  # type: ignore[type-arg]
+    """Ingest handlers parse their own JSON; nesting and NUL are refused there too."""
+    deep = b'{"_type": "location", "x": ' + b"[" * 3000 + b"]" * 3000 + b"}"
+    response = client.post(path, content=deep, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "nested" in response.json()["detail"]
+    nul = b'{"_type": "location", "tid": "a\\u0000b", "lat": 37.4, "lon": 121.4, "tst": 1772000000}'
+    response = client.post(path, content=nul, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == "tid"
