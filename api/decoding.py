@@ -105,35 +105,37 @@ def check_value(field: str | None, value: Any) -> None:
         raise InvalidRequest(field, "number out of range (64-bit float); send a smaller number")
 
 
-def _children(path: str | None, value: Any) -> Iterator[tuple[str | None, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            check_text(path, str(key))
-            yield (f"{path}.{key}" if path else str(key)), item
-    else:
-        for index, item in enumerate(value):
-            yield f"{path or ''}[{index}]", item
-
-
-def check_tree(value: Any) -> None:
-    """Walk a decoded JSON document (iteratively) and check every key and scalar."""
+def _scalars(value: Any) -> Iterator[tuple[str | None, Any]]:
+    """``(path, scalar)`` for every scalar of a decoded JSON document, and ``(parent path, key)``
+    for every object key; iterative, so depth cannot exhaust the stack."""
     stack: list[tuple[str | None, Any]] = [(None, value)]
     while stack:
         path, item = stack.pop()
-        if isinstance(item, dict | list):
-            stack.extend(_children(path, item))
+        if isinstance(item, dict):
+            for key, child in item.items():
+                yield path, key
+                stack.append((f"{path}.{key}" if path else str(key), child))
+        elif isinstance(item, list):
+            stack.extend((f"{path or ''}[{index}]", child) for index, child in enumerate(item))
         else:
-            check_value(path, item)
+            yield path, item
+
+
+def check_tree(value: Any) -> None:
+    """Check every key and scalar of a decoded JSON document."""
+    for path, scalar in _scalars(value):
+        check_value(path, scalar)
 
 
 def decode_body(body: bytes) -> Any:
     """UTF-8, nesting, then msgspec, then every value: the checks of the module docstring."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise InvalidRequest(None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten the body")
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidRequest(None, f"body is not valid UTF-8 (byte {error.start}); send UTF-8 JSON") from None
-    if json_depth(body) > MAX_JSON_DEPTH:
-        raise InvalidRequest(None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten the body")
+        detail = f"text is not valid UTF-8 (byte {error.start}); send UTF-8 JSON"
+        raise InvalidRequest(_field_with_bad_bytes(body), detail) from None
     try:
         decoded = msgspec.json.decode(body)
     except msgspec.ValidationError:  # a number beyond float range (1e400): find which one
@@ -143,6 +145,15 @@ def decode_body(body: bytes) -> Any:
         raise InvalidRequest(None, f"body is not valid JSON: {error}", not_json=True) from None
     check_tree(decoded)
     return decoded
+
+
+def _field_with_bad_bytes(body: bytes) -> str | None:
+    """The field whose text holds the invalid bytes (None when the body is not JSON even then)."""
+    try:
+        decoded = msgspec.json.decode(body.decode("utf-8", errors="replace"))
+    except msgspec.DecodeError:
+        return None
+    return next((path for path, v in _scalars(decoded) if isinstance(v, str) and "\ufffd" in v), None)
 
 
 def check_raw_json(body: bytes) -> None:

@@ -25,7 +25,7 @@ def test_depth_counts_arrays_and_objects_but_not_brackets_in_strings() -> None:
         (b'{"n": ' + b"9" * 401 + b"}", "n", "64-bit"),
         (b'{"n": -9223372036854775809}', "n", "64-bit"),
         (b'{"p": {"lat": 1e400}}', "p.lat", "float"),
-        (b'{"s": "\xff"}', None, "UTF-8"),
+        (b'{"s": {"t": "\xff"}}', "s.t", "UTF-8"),
         (b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1), None, "nested"),
         (b'{"a": ', None, "not valid JSON"),
     ],
