@@ -14,10 +14,11 @@ import pytest
 
 from tests.conftest import Auth
 from tests.integration.console.server import Served
-from tests.integration.field_work.helpers import create_job
+from tests.integration.field_work.helpers import Job, create_job
 
 pytestmark = pytest.mark.integration
 REPLAYS = 8
+ROUNDS = 6
 
 
 def test_concurrent_replays_of_one_event_apply_once(served: Served, auth: Auth) -> None:
@@ -52,32 +53,32 @@ def test_concurrent_replays_of_one_event_apply_once(served: Served, auth: Auth) 
 
 def test_one_event_id_raced_onto_two_jobs_is_stored_once(served: Served, auth: Auth) -> None:
     """Two jobs, two row locks: the unique key decides. The loser re-reads the stored event and
-    answers as a replay of it (422 ``idempotency_key_reused`` for the other job), never 500."""
+    answers as a replay of it (422 ``idempotency_key_reused`` for the other job), never 500. The
+    window is narrow, so the race runs ``ROUNDS`` times (each round alone caught the bug ~1 in 4)."""
     with httpx.Client(base_url=served.base_url, timeout=30) as client:
-        first = create_job(client, auth)  # type: ignore[arg-type]
-        second = create_job(client, auth)  # type: ignore[arg-type]
-        event_id = str(uuid.uuid4())
+        jobs = [create_job(client, auth) for _ in range(2 * ROUNDS)]  # type: ignore[arg-type]
+        for round_ in range(ROUNDS):
+            _race_onto_two_jobs(client, jobs[2 * round_], jobs[2 * round_ + 1])
 
-        def replay(index: int) -> tuple[int, Any]:
-            job = (first, second)[index % 2]
-            body = {
-                "events": [
-                    {"id": event_id, "work_order_id": job.work_order_id, "type": "accept", "device_id": "p"}
-                ]
-            }
-            response = client.post("/api/v1/sync", json=body, headers=job.engineer)
-            return response.status_code, response.json()
 
-        with ThreadPoolExecutor(REPLAYS) as pool:
-            answers = list(pool.map(replay, range(REPLAYS)))
-        statuses = [status for status, _ in answers]
-        assert 500 not in statuses, answers
-        applied = [a for s, a in answers if s == 200 and a["results"][0]["status"] == "applied"]
-        assert len(applied) == 1, answers
-        winner = applied[0]["results"][0]["work_order_id"]
-        for status, answer in answers:
-            if status == 200:
-                assert answer["results"][0]["work_order_id"] == winner
-                assert answer["results"][0]["status"] in ("applied", "duplicate")
-            else:
-                assert (status, answer["error"]) == (422, "idempotency_key_reused"), answer
+def _race_onto_two_jobs(client: httpx.Client, first: Job, second: Job) -> None:
+    event_id = str(uuid.uuid4())
+
+    def replay(index: int) -> tuple[int, Any]:
+        job = (first, second)[index % 2]
+        body = {"events": [{"id": event_id, "work_order_id": job.work_order_id, "type": "accept"}]}
+        response = client.post("/api/v1/sync", json=body, headers=job.engineer)
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(REPLAYS) as pool:
+        answers = list(pool.map(replay, range(REPLAYS)))
+    assert 500 not in [status for status, _ in answers], answers
+    applied = [a for s, a in answers if s == 200 and a["results"][0]["status"] == "applied"]
+    assert len(applied) == 1, answers
+    winner = applied[0]["results"][0]["work_order_id"]
+    for status, answer in answers:
+        if status == 200:
+            assert answer["results"][0]["work_order_id"] == winner
+            assert answer["results"][0]["status"] in ("applied", "duplicate")
+        else:
+            assert (status, answer["error"]) == (422, "idempotency_key_reused"), answer
