@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -44,6 +44,10 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 _ISO_TIME = re.compile(r"^[+-]?\d{4,}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+class _FloatLiteral(Decimal):
+    """A JSON number written with a fraction or exponent (the slow path keeps it exact)."""
 
 
 class InvalidRequest(Exception):
@@ -101,8 +105,10 @@ def check_value(field: str | None, value: Any) -> None:
         return
     elif isinstance(value, int) and value not in INT64:
         raise InvalidRequest(field, "integer out of range (signed 64-bit); send a smaller number")
-    elif isinstance(value, Decimal) and not math.isfinite(float(value)):
+    elif isinstance(value, _FloatLiteral) and not math.isfinite(float(value)):
         raise InvalidRequest(field, "number out of range (64-bit float); send a smaller number")
+    elif isinstance(value, Decimal) and not -(2**63) <= value < 2**63:
+        raise InvalidRequest(field, "integer out of range (signed 64-bit); send a smaller number")
 
 
 def _scalars(value: Any) -> Iterator[tuple[str | None, Any]]:
@@ -138,13 +144,20 @@ def decode_body(body: bytes) -> Any:
         raise InvalidRequest(_field_with_bad_bytes(body), detail) from None
     try:
         decoded = msgspec.json.decode(body)
-    except msgspec.ValidationError:  # a number beyond float range (1e400): find which one
-        check_tree(json.loads(body, parse_float=Decimal))
-        raise InvalidRequest(None, "a number is out of range; send finite numbers") from None
     except msgspec.DecodeError as error:
-        raise InvalidRequest(None, f"body is not valid JSON: {error}", not_json=True) from None
+        if "out of range" not in str(error):
+            raise InvalidRequest(None, f"body is not valid JSON: {error}", not_json=True) from None
+        _refuse_out_of_range_number(body)
+    except ValueError:  # an integer literal of thousands of digits
+        _refuse_out_of_range_number(body)
     check_tree(decoded)
     return decoded
+
+
+def _refuse_out_of_range_number(body: bytes) -> NoReturn:
+    """msgspec names no field for a number beyond float/int range: find it with exact decimals."""
+    check_tree(json.loads(body, parse_float=_FloatLiteral, parse_int=Decimal))
+    raise InvalidRequest(None, "a number is out of range; send finite 64-bit numbers")
 
 
 def _field_with_bad_bytes(body: bytes) -> str | None:
@@ -187,7 +200,7 @@ def check_query(query_string: bytes) -> None:
     for name, value in pairs:
         check_text(None, name)
         check_text(name, value)
-        if _INTEGER.match(value) and int(value) not in INT64:
+        if _INTEGER.match(value) and (len(value.lstrip("+-")) > 19 or int(value) not in INT64):
             raise InvalidRequest(name, "integer out of range (signed 64-bit); send a smaller number")
 
 

@@ -66,3 +66,13 @@ def test_bad_queries_are_refused_naming_the_parameter(query: bytes, field: str |
 
 def test_good_queries_pass() -> None:
     check_query(b"page=2&page_size=50&q=%E7%8E%8B&from=2026-03-02T00%3A00%3A00Z")
+
+
+def test_numbers_of_thousands_of_digits_are_refused_not_crashed() -> None:
+    """Python refuses int() of more than 4,300 digits; the gate answers 400 before that matters."""
+    with pytest.raises(InvalidRequest, match="64-bit") as refused:
+        decode_body(b'{"a": {"n": ' + b"9" * 5000 + b"}}")
+    assert refused.value.field == "a.n"
+    with pytest.raises(InvalidRequest, match="64-bit") as refused:
+        check_query(b"page=" + b"9" * 5000)
+    assert refused.value.field == "page"
