@@ -112,7 +112,7 @@ logger = logging.getLogger("aftersales")
 
 
 def _expected(error: Exception) -> bool:
-    if isinstance(error, HTTPException) and error.status_code < 500:
+    if isinstance(error, HTTPException) and (error.status_code < 500 or _misfiled_body_error(error)):
         return True
     return isinstance(error, ValidationException) or any(
         kind in STATUS_BY_ERROR for kind in type(error).__mro__
@@ -180,11 +180,15 @@ def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> 
 BODY_PATH = re.compile(r"^(?P<message>.*) - at `\$\.data(?:\.(?P<field>[^`]*))?`$")
 
 
-def _body_error_named_like_a_dependency(error: HTTPException) -> Response[dict[str, Any]] | None:
+def _misfiled_body_error(error: HTTPException) -> re.Match[str] | None:
     """Litestar calls a body field's validation error a server error when the field shares its name
     with a dependency (``{"positions": 5}`` vs the ``positions`` service); it is the client's."""
     cause = error.__cause__
-    found = BODY_PATH.match(str(cause)) if isinstance(cause, msgspec.ValidationError) else None
+    return BODY_PATH.match(str(cause)) if isinstance(cause, msgspec.ValidationError) else None
+
+
+def _body_error_named_like_a_dependency(error: HTTPException) -> Response[dict[str, Any]] | None:
+    found = _misfiled_body_error(error)
     if found is None:
         return None
     field, message = found.group("field"), found.group("message")
