@@ -5,9 +5,10 @@ error as ``{error, detail, field?}`` (``api/errors.py``). :func:`document_truthf
 and, for every operation,
 
 - replaces the error responses with the statuses it can answer, all with the ``Error`` schema;
-- adds OpenAPI ``links`` from each operation that creates an id to the operations whose path takes
-  it (``POST /api/v1/tickets`` → ``…/tickets/{ticket_id}``), so generated clients and stateful
-  fuzzers (``tests/integration/api_contract``) can follow a created resource.
+- adds OpenAPI ``links`` from each operation that creates an id, and each list of rows with ids,
+  to the operations whose path takes it (``POST /api/v1/tickets`` → ``…/tickets/{ticket_id}``,
+  ``GET /api/v1/tickets`` → the first row's), so generated clients and stateful fuzzers
+  (``tests/integration/api_contract``) can follow a resource.
 """
 
 from __future__ import annotations
@@ -114,24 +115,43 @@ def document_errors(op: Op) -> None:
     op.operation.responses = responses
 
 
-def _schema_properties(openapi: OpenAPI, schema: Schema | Reference | None) -> set[str]:
+def _resolve(openapi: OpenAPI, schema: Schema | Reference | None) -> Schema | None:
     if isinstance(schema, Reference):
-        components = openapi.components.schemas or {}
-        schema = components.get(schema.ref.rsplit("/", 1)[-1])
-    if not isinstance(schema, Schema):
-        return set()
-    return set(schema.properties or {})
+        schema = (openapi.components.schemas or {}).get(schema.ref.rsplit("/", 1)[-1])
+    return schema if isinstance(schema, Schema) else None
 
 
-def _created(openapi: OpenAPI, op: Op) -> tuple[str, OpenAPIResponse, set[str]] | None:
-    """The success response of a POST and the properties of its JSON body."""
-    if op.method != "post":
+def _properties(schema: Schema | None) -> dict[str, Schema | Reference]:
+    return dict(schema.properties or {}) if schema is not None else {}
+
+
+@dataclass(frozen=True)
+class Produced:
+    """A success answer that carries ids: its properties, found at ``pointer`` in the body."""
+
+    response: OpenAPIResponse
+    properties: set[str]
+    pointer: str
+
+
+def _produced(openapi: OpenAPI, op: Op) -> Produced | None:
+    """What a POST answers (the created row) or a list GET answers (its first item)."""
+    if op.method not in ("post", "get"):
         return None
     for status, response in (op.operation.responses or {}).items():
-        if status.startswith("2") and isinstance(response, OpenAPIResponse) and response.content:
-            media = response.content.get("application/json")
-            if media is not None:
-                return status, response, _schema_properties(openapi, media.schema)
+        if not (status.startswith("2") and isinstance(response, OpenAPIResponse) and response.content):
+            continue
+        media = response.content.get("application/json")
+        body = _resolve(openapi, media.schema if media is not None else None)
+        if op.method == "post":
+            return Produced(response, set(_properties(body)), "")
+        items = _properties(body).get("items")
+        listed = _resolve(openapi, items) if items is not None else None
+        element = (
+            listed.items if listed is not None and isinstance(listed.items, Schema | Reference) else None
+        )
+        if element is not None:
+            return Produced(response, set(_properties(_resolve(openapi, element))), "/items/0")
     return None
 
 
@@ -141,11 +161,12 @@ def _noun_of(path: str) -> str:
     return last.removesuffix("s") if last.endswith("s") and last != "evidence" else last
 
 
-def _source_expression(param: str, noun: str, properties: set[str], source: Op, target: Op) -> str | None:
-    if param == f"{noun}_id" and "id" in properties:
-        return "$response.body#/id"
-    if param in properties and (param.endswith("_id") or _same_resource(noun, target.path)):
-        return f"$response.body#/{param}"
+def _source_expression(param: str, noun: str, produced: Produced, source: Op, target: Op) -> str | None:
+    body = f"$response.body#{produced.pointer}"
+    if param == f"{noun}_id" and "id" in produced.properties:
+        return f"{body}/id"
+    if param in produced.properties and (param.endswith("_id") or _same_resource(noun, target.path)):
+        return f"{body}/{param}"
     if param in source.path_params:
         return f"$request.path.{param}"
     return None
@@ -159,19 +180,19 @@ def _same_resource(noun: str, path: str) -> bool:
 
 
 def link_operations(openapi: OpenAPI, ops: list[Op]) -> None:
-    """Links from each POST that answers an id to every operation whose path takes that id."""
+    """Links from each POST that answers an id, and each list that answers rows with ids, to every
+    operation whose path takes that id."""
     for source in ops:
-        created = _created(openapi, source)
-        if created is None:
+        produced = _produced(openapi, source)
+        if produced is None:
             continue
-        _, response, properties = created
         noun = _noun_of(source.path)
-        links: dict[str, Link | Reference] = dict(response.links or {})
+        links: dict[str, Link | Reference] = dict(produced.response.links or {})
         for target in ops:
             params = target.path_params
             if not params or target is source or target.operation.operation_id is None:
                 continue
-            expressions = {p: _source_expression(p, noun, properties, source, target) for p in params}
+            expressions = {p: _source_expression(p, noun, produced, source, target) for p in params}
             new = [p for p, e in expressions.items() if e is not None and not e.startswith("$request")]
             if not new or any(e is None for e in expressions.values()):
                 continue
@@ -180,7 +201,7 @@ def link_operations(openapi: OpenAPI, ops: list[Op]) -> None:
                 parameters={p: e for p, e in expressions.items() if e is not None},
                 description=f"use the {', '.join(new)} this answer carries",
             )
-        response.links = links or None
+        produced.response.links = links or None
 
 
 def finish(openapi: OpenAPI) -> OpenAPI:

@@ -59,3 +59,9 @@ def test_creating_operations_link_to_the_operations_that_use_their_id(document: 
     for _, _, op in _operations(document):
         for response in op["responses"].values():
             assert set(response.get("links", {})) <= ids
+
+
+def test_lists_link_their_first_row_to_the_operations_on_it(document: dict[str, Any]) -> None:
+    links = document["paths"]["/api/v1/tickets"]["get"]["responses"]["200"]["links"]
+    assert links["ApiV1TicketsTicketIdDetail"]["parameters"] == {"ticket_id": "$response.body#/items/0/id"}
+    assert links["ApiV1PlantsPlantIdDetail"]["parameters"] == {"plant_id": "$response.body#/items/0/plant_id"}
