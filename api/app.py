@@ -86,7 +86,7 @@ from api.deps import (
 )
 from api.errors import exception_handlers, log_unexpected
 from api.openapi import document_truthfully
-from api.request_id import RequestIdMiddleware
+from api.request_id import add_request_id
 from api.settings import Settings
 from dispatch.evidence.policy import TrustPolicy
 from dispatch.evidence.service import EvidenceConfig
@@ -209,7 +209,8 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[SQLAlchemyPlugin(config=db), channels_plugin(database_url(settings))],
         on_startup=[prepare_store, document_truthfully],
         lifespan=[plan_workers],
-        middleware=[RequestIdMiddleware(), auth, InputGuardMiddleware()],
+        middleware=[auth, InputGuardMiddleware()],
+        before_send=[add_request_id],
         request_class=ApiRequest,
         dependencies={
             "caller": Provide(provide_caller, sync_to_thread=False),

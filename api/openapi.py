@@ -20,6 +20,7 @@ from litestar import Litestar
 from litestar.openapi.spec import (
     Link,
     OpenAPI,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
@@ -103,6 +104,13 @@ def error_statuses(op: Op) -> list[int]:
     return sorted(statuses)
 
 
+def request_id_header() -> dict[str, OpenAPIHeader | Reference]:
+    """Every answer carries ``X-Request-ID`` (api/request_id.py)."""
+    description = "the client's X-Request-ID when sane, else a generated one; quoted in 500 answers"
+    schema = Schema(type=OpenAPIType.STRING, max_length=128)
+    return {"X-Request-ID": OpenAPIHeader(schema=schema, required=True, description=description)}
+
+
 def document_errors(op: Op) -> None:
     responses = op.operation.responses if op.operation.responses is not None else {}
     for code in [code for code in responses if code.startswith(("4", "5"))]:
@@ -112,6 +120,9 @@ def document_errors(op: Op) -> None:
             description=ERROR_DESCRIPTIONS[status],
             content={"application/json": OpenAPIMediaType(schema=ERROR_REF)},
         )
+    for response in responses.values():
+        if isinstance(response, OpenAPIResponse):
+            response.headers = {**(response.headers or {}), **request_id_header()}
     op.operation.responses = responses
 
 

@@ -44,7 +44,7 @@ STREAMS = (
 )
 STATELESS_EXAMPLES = 8
 STATEFUL_SCENARIOS = 50
-MIN_REACHED_BY_LINKS = 3  # operations taking an id answered 2xx with an id a link carried
+MIN_REACHED_BY_LINKS = 1  # without links: 0 (ids are UUIDs); with them 2–5 per run, varying with server state
 SETTINGS = hypothesis.settings(
     deadline=None,
     derandomize=True,
