@@ -56,3 +56,14 @@ def test_a_request_id_is_generated_when_missing_or_unsafe(client: TestClient, au
     assert len(generated) == 32
     unsafe = client.get("/api/v1/plants", headers={**auth("admin"), "X-Request-ID": "a b\tc"})
     assert unsafe.headers["x-request-id"] not in ("a b\tc", generated)
+
+
+def test_answers_that_never_reach_a_route_carry_the_request_id(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
+    unknown = client.get("/api/v1/no-such-thing", headers={"X-Request-ID": "r-1"})
+    assert (unknown.status_code, unknown.headers["x-request-id"]) == (404, "r-1")
+    refused = client.get(
+        "/api/v1/customers", params={"q": "a\x00"}, headers={**auth("admin"), "X-Request-ID": "r-2"}
+    )
+    assert (refused.status_code, refused.headers["x-request-id"]) == (400, "r-2")
+    anonymous = client.get("/api/v1/plants", headers={"X-Request-ID": "r-3"})
+    assert (anonymous.status_code, anonymous.headers["x-request-id"]) == (401, "r-3")
