@@ -46,8 +46,11 @@ from api.controllers.warranty import (
     TicketQuoteController,
     TicketWarrantyController,
 )
+from api.decoding import ApiRequest, InputGuardMiddleware
 from api.errors import exception_handlers, log_unexpected
+from api.openapi import document_truthfully
 from api.rate_limits import RateLimits, rate_limit_middleware
+from api.request_id import add_request_id
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
 
@@ -111,9 +114,15 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
             *asset_routers(),
         ],
         plugins=[channels_plugin(database_url(settings))],
+        on_startup=[document_truthfully],
         lifespan=[lifespan],
-        middleware=[*rate_limit_middleware(rate_limits(settings), parts.secret), auth],
-        before_send=[SecurityHeaders(settings.tile_url)],
+        middleware=[
+            *rate_limit_middleware(rate_limits(settings), parts.secret),
+            auth,
+            InputGuardMiddleware(),
+        ],
+        before_send=[add_request_id, SecurityHeaders(settings.tile_url)],
+        request_class=ApiRequest,
         dependencies=dependencies(parts),
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(

@@ -10,6 +10,7 @@ import logging
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import (
@@ -22,7 +23,9 @@ from litestar.status_codes import (
 )
 from litestar.types import ExceptionHandlersMap
 
+from api.decoding import InvalidRequest
 from api.outage import is_outage, outage_handlers
+from api.request_id import request_id_of
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
@@ -60,6 +63,7 @@ from storage.objectstore import (
 from storage.unit_of_work import CommitFailed
 
 STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
+    InvalidRequest: (HTTP_400_BAD_REQUEST, "invalid_request"),  # api/decoding.py: NUL, UTF-8, depth …
     InvalidCoordinate: (HTTP_400_BAD_REQUEST, "invalid_coordinate"),
     UnknownDatum: (HTTP_400_BAD_REQUEST, "unknown_datum"),
     InvalidGeometry: (HTTP_400_BAD_REQUEST, "invalid_geometry"),
@@ -111,15 +115,27 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
 logger = logging.getLogger("aftersales")
 
 
+def _expected(error: Exception) -> bool:
+    if isinstance(error, HTTPException) and (error.status_code < 500 or _misfiled_body_error(error)):
+        return True
+    return isinstance(error, ValidationException) or any(
+        kind in STATUS_BY_ERROR for kind in type(error).__mro__
+    )
+
+
 async def log_unexpected(error: Exception, scope: Any) -> None:
-    """Log bugs (anything not in the table) with their stack; expected 4xx stay quiet."""
-    if isinstance(error, HTTPException | ValidationException) or type(error) in STATUS_BY_ERROR:
-        return
-    if any(kind in STATUS_BY_ERROR for kind in type(error).__mro__):
+    """Log bugs (anything not in the table) with their stack and request id; 4xx stay quiet."""
+    if _expected(error):
         return
     if is_outage(error):  # a 503 (api.outage), logged there as one line
         return
-    logger.error("unexpected error on %s", scope.get("path"), exc_info=error)
+    logger.error(
+        "unexpected error on %s %s request_id=%s",
+        scope.get("method"),
+        scope.get("path"),
+        request_id_of(scope),
+        exc_info=error,
+    )
 
 
 def error_body(code: str, detail: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -167,7 +183,37 @@ def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> 
     return Response(error_body("invalid_request", detail, field), status_code=error.status_code)
 
 
-def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+BODY_PATH = re.compile(r"^(?P<message>.*) - at `\$\.data(?:\.(?P<field>[^`]*))?`$")
+
+
+def _misfiled_body_error(error: HTTPException) -> re.Match[str] | None:
+    """Litestar calls a body field's validation error a server error when the field shares its name
+    with a dependency (``{"positions": 5}`` vs the ``positions`` service); it is the client's."""
+    cause = error.__cause__
+    return BODY_PATH.match(str(cause)) if isinstance(cause, msgspec.ValidationError) else None
+
+
+def _body_error_named_like_a_dependency(error: HTTPException) -> Response[dict[str, Any]] | None:
+    found = _misfiled_body_error(error)
+    if found is None:
+        return None
+    field, message = found.group("field"), found.group("message")
+    detail = f"{field}: {message}" if field else message
+    return Response(error_body("invalid_request", detail, field), status_code=HTTP_400_BAD_REQUEST)
+
+
+def _internal_error(request: Request[Any, Any, Any], _: Exception) -> Response[dict[str, Any]]:
+    """A bug: ``{error, detail}`` with the request id, never the exception's text (it may hold SQL
+    or customer data); the log line has the stack under the same id."""
+    request_id = request_id_of(request.scope)
+    detail = f"unexpected server error; report request id {request_id} to the operator"
+    return Response(error_body("internal_error", detail), status_code=500)
+
+
+def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    if error.status_code == 500:
+        body_error = _body_error_named_like_a_dependency(error)
+        return body_error or _internal_error(request, error)
     code = {
         400: "bad_request",
         401: "unauthorized",
@@ -183,4 +229,5 @@ def exception_handlers() -> ExceptionHandlersMap:
     handlers[ValidationException] = _validation_error
     handlers[HTTPException] = _http_error
     handlers.update(outage_handlers())  # database outages: 503 + Retry-After (api/outage.py)
+    handlers[Exception] = _internal_error
     return handlers

@@ -20,6 +20,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, QueryParameter
 from litestar.params import JSONBody as Body
 
+from api.decoding import check_raw_json
 from api.schemas.positions import (
     DeviceIn,
     DeviceOut,
@@ -137,7 +138,9 @@ class IngestController(Controller):
         secret: FromPath[str],
         positions: NamedDependency[PositionService],
     ) -> list[Any]:
-        await positions.ingest_owntracks(secret, await request.body())
+        body = await request.body()
+        check_raw_json(body)
+        await positions.ingest_owntracks(secret, body)
         return []
 
     @post("/owntracks", status_code=200, summary="OwnTracks HTTP mode with Basic auth (password = secret)")
@@ -145,8 +148,10 @@ class IngestController(Controller):
         self, request: Request[Any, Any, Any], positions: NamedDependency[PositionService]
     ) -> list[Any]:
         secret = _basic_password(request.headers.get("authorization", ""))
+        body = await request.body()
+        check_raw_json(body)
         try:
-            await positions.ingest_owntracks(secret, await request.body())
+            await positions.ingest_owntracks(secret, body)
         except UnknownDevice:
             raise NotAuthorizedException(
                 "unknown device credentials", headers={"WWW-Authenticate": 'Basic realm="aftersales"'}
@@ -157,6 +162,7 @@ class IngestController(Controller):
 def _json(body: bytes) -> object:
     if not body.strip():
         raise InvalidPosition("body", "send the position as query parameters or a JSON body")
+    check_raw_json(body)
     try:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:

@@ -12,7 +12,9 @@ from geo.coordinates import LonLat, parse_lonlat
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Phone = Annotated[str, msgspec.Meta(max_length=50)]
 T = TypeVar("T")
-PageNumber = Annotated[int, QueryParameter(ge=1, description="1-based page number")]
+PageNumber = Annotated[
+    int, QueryParameter(ge=1, le=1_000_000, description="1-based page number (max 1,000,000)")
+]
 PageSize = Annotated[int, QueryParameter(ge=1, le=500, description="rows per page (max 500)")]
 
 

@@ -278,14 +278,14 @@ class WorkOrderService:
     async def _process(
         self, caller: Principal, actor: Actor, event: Event, now: datetime, id_field: str
     ) -> EventAnswer:
-        found = await self.work_orders.events_by_id([event.id])
-        existing = found.get(event.id)
         action = (
             Action.DECIDE
             if actor.role is ActorRole.QA and event.type is EventType.APPROVE_RETURN
             else Action.UPDATE
         )
         row = await self._visible(caller, event.work_order_id, action, lock=True)
+        # read after the lock: a concurrent replay of this id on this job has committed by now
+        existing = (await self.work_orders.events_by_id([event.id])).get(event.id)
         before = S(row.state)
         result = classify(
             stored_of(existing) if existing else None,
@@ -308,9 +308,11 @@ class WorkOrderService:
                 tuple(existing.details),
             )
         label = caller.label if actor.role is not ActorRole.SYSTEM else "system:geofence"
-        await self.work_orders.add_event(
+        stored = await self.work_orders.add_event(
             event_row(event, result, previous=before, actor=actor, actor_label=label, now=now)
         )
+        if not stored:  # the same id was stored meanwhile (for another job): answer as a replay
+            return await self._process(caller, actor, event, now, id_field)
         if result.transition is not None:
             write_back(row, result.transition.work_order, result.transition.time_source.value)
             row.revision = await self.work_orders.next_revision()

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
 from storage.models import Ticket, WorkOrder, WorkOrderEvent
 from storage.models.field_work import REVISION_SEQUENCE
+
+UNIQUE_VIOLATION = "23505"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +77,18 @@ class WorkOrderRepository:
         rows = await self.session.scalars(select(WorkOrderEvent).where(WorkOrderEvent.id.in_(wanted)))
         return {row.id: row for row in rows}
 
-    async def add_event(self, event: WorkOrderEvent) -> None:
-        self.session.add(event)
-        await self.session.flush()
+    async def add_event(self, event: WorkOrderEvent) -> bool:
+        """Store an event; False when a concurrent request stored the same event id first (the
+        savepoint keeps the rest of the transaction usable, so the caller can re-read that one)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(event)
+                await self.session.flush()
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            return False
+        return True
 
     async def jobs_of(
         self,
