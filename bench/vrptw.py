@@ -24,6 +24,11 @@ from pathlib import Path
 from dispatch.planning.routing import InvalidRoutingInput, SolveParams, solve, validate
 from dispatch.planning.routing.vrplib import read_instance, tenths
 
+DATA_DIR = Path(__file__).resolve().parent / "data" / "vrptw"
+"""Solomon and Gehring–Homberger (200) instances with best-known solutions (``README.md`` there)."""
+SOLOMON_DIR = DATA_DIR / "solomon"
+HOMBERGER_200_DIR = DATA_DIR / "homberger" / "200"
+
 SOLOMON_12 = (
     "C101",
     "C105",
