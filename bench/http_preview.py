@@ -1,4 +1,4 @@
-"""Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/tickets/preview`.
+"""Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/preview`.
 
     aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 8]
 
@@ -36,7 +36,7 @@ for line in io.lines("%(sites)s") do n = n + 1; bodies[n] = line end
 local i = 0
 request = function()
   i = i %% n + 1
-  return wrk.format("POST", "/api/v1/dispatch/tickets/preview", {
+  return wrk.format("POST", "/api/v1/dispatch/preview", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer %(token)s"}, bodies[i])
 end
@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
     print(
         json.dumps(
             {
-                "measure": "POST /api/v1/dispatch/tickets/preview over HTTP",
+                "measure": "POST /api/v1/dispatch/preview over HTTP",
                 "outlets": args.outlets,
                 "workers": args.workers,
                 "connections": args.connections,

@@ -8,8 +8,6 @@ from litestar.testing import TestClient
 from tests.conftest import Auth
 from tests.integration.helpers import YANTAI, call, create_outlet, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 def square(center: dict[str, float], half: float) -> dict[str, object]:
     lon, lat = center["lon"], center["lat"]
@@ -42,7 +40,7 @@ def test_r_di_1_outlet_area_limits_what_it_serves(client: TestClient, auth: Auth
 
     def mode(at: dict[str, float]) -> str:
         answer = client.post(
-            "/api/v1/dispatch/tickets/preview", json={"plant_id": plant["id"], "site": at}, headers=headers
+            "/api/v1/dispatch/preview", json={"plant_id": plant["id"], "site": at}, headers=headers
         )
         return str(answer.json()["mode"])
 
@@ -147,7 +145,7 @@ def test_bad_coordinates_name_the_field(
     headers = auth("dispatcher")
     plant = create_plant(client, headers)
     bodies = {
-        "/api/v1/dispatch/tickets/preview": {"plant_id": plant["id"], "site": site},
+        "/api/v1/dispatch/preview": {"plant_id": plant["id"], "site": site},
         "/api/v1/tickets": call(plant["id"], site),
     }
     for path, body in bodies.items():
@@ -165,7 +163,7 @@ def test_missing_and_unknown(client: TestClient, auth: Auth) -> None:  # type: i
     missing = client.post("/api/v1/tickets", json=body, headers=headers)
     assert missing.status_code == 400 and missing.json()["field"] == "site"
     unknown_plant = client.post(
-        "/api/v1/dispatch/tickets/preview",
+        "/api/v1/dispatch/preview",
         json={"plant_id": "00000000-0000-4000-8000-000000000000", "site": site_at(10)},
         headers=headers,
     )

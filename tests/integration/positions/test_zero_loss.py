@@ -17,14 +17,11 @@ from typing import Any
 
 import httpx
 import psycopg
-import pytest
 
 from api.auth import issue_token
 from dispatch.access.principal import Role
 from storage.migrate import sync_url
 from tests.conftest import SECRET
-
-pytestmark = pytest.mark.integration
 
 
 def free_port() -> int:

@@ -9,8 +9,6 @@ from geo.datums import wgs84_to_bd09, wgs84_to_gcj02
 from tests.conftest import Auth
 from tests.integration.helpers import call, create_outlet, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.mark.parametrize(
     ("km", "mode", "hours"),
@@ -24,7 +22,7 @@ def test_r_di_2_boundaries_over_http(
     site = site_at(km)
     create_outlet(client, headers, plant["id"], site_at(20, 0, site), radius_km=100)
     response = client.post(
-        "/api/v1/dispatch/tickets/preview",
+        "/api/v1/dispatch/preview",
         json={"plant_id": plant["id"], "site": site, "reported_at": "2026-03-02T09:30:00+08:00"},
         headers=headers,
     )
@@ -47,7 +45,7 @@ def test_chinese_datums_are_converted_before_measuring(
     site = site_at(499.7)
     lon, lat = convert(site["lon"], site["lat"])
     response = client.post(
-        "/api/v1/dispatch/tickets/preview",
+        "/api/v1/dispatch/preview",
         json={"plant_id": plant["id"], "site": {"lon": lon, "lat": lat, "crs": datum}},
         headers=headers,
     )
@@ -68,7 +66,7 @@ def test_r_di_1_nearest_covering_active_outlet(client: TestClient, auth: Auth) -
 
     def chosen() -> str | None:
         response = client.post(
-            "/api/v1/dispatch/tickets/preview",
+            "/api/v1/dispatch/preview",
             json={"plant_id": plant["id"], "site": site},
             headers=headers,
         )
@@ -83,7 +81,7 @@ def test_r_di_1_nearest_covering_active_outlet(client: TestClient, auth: Auth) -
     assert chosen() == "second"  # inactive outlets are never chosen
     client.patch(f"/api/v1/outlets/{second['id']}", json={"active": False}, headers=headers)
     response = client.post(
-        "/api/v1/dispatch/tickets/preview", json={"plant_id": plant["id"], "site": site}, headers=headers
+        "/api/v1/dispatch/preview", json={"plant_id": plant["id"], "site": site}, headers=headers
     )
     assert response.json()["mode"] == "direct"
     assert response.json()["warnings"]
