@@ -7,7 +7,7 @@ in the ``.sol`` files), ``seconds``, ``feasible`` (our independent validator), a
 ``gap_pct`` when ``bks.csv`` (looked up next to the files or given) has the DIMACS row. The run is
 single-threaded: OR-Tools' routing search uses one core.
 
-``SOLOMON_12`` is the fixed 12-instance set the issue's figures are reported on: instances 01
+``SOLOMON_12`` is the fixed 12-instance set our routing figures are reported on: instances 01
 and 05 of each Solomon class (C1, C2, R1, R2, RC1, RC2), tight and loose windows alike.
 """
 

@@ -1,6 +1,6 @@
 """A real ``aftersales serve`` process on a free loopback port, for live streams and browser tests.
 
-SSE through Litestar's ``TestClient`` is buffered until the stream ends (STACK-NOTES), so live
+SSE through Litestar's ``TestClient`` is buffered until the stream ends (ADR 0002), so live
 behaviour is tested against the service started as the README starts it, on the test's database.
 """
 

@@ -1,4 +1,4 @@
-"""Issue 5 "zero loss": every acknowledged position is in the database after the server process
+"""Zero loss: every acknowledged position is in the database after the server process
 is killed with SIGKILL in the middle of a load (a real ``aftersales serve`` process)."""
 
 from __future__ import annotations
