@@ -50,7 +50,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_healthy(base_url: str, process: subprocess.Popen[bytes] | None = None, timeout_s: float = 60.0) -> None:
+def wait_healthy(
+    base_url: str, process: subprocess.Popen[bytes] | None = None, timeout_s: float = 60.0
+) -> None:
     """Poll ``GET /health`` until it answers 200; fail early when ``process`` has exited."""
     deadline = time.monotonic() + timeout_s
     while True:
