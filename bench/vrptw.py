@@ -1,6 +1,6 @@
 """Classic VRPTW benchmark through the routing core's pure mode.
 
-Usage: ``aftersales bench vrptw FILE… [--time-limit S] [--seed N] [--bks bks.csv]`` (or
+Usage: ``aftersales bench vrptw [FILE…] [--time-limit S] [--seed N] [--bks bks.csv]`` (or
 ``python -m bench.vrptw``). One JSON line per instance: ``instance``, ``vehicles``, ``distance``
 (DIMACS: floor(10·euclid)/10, minimise distance, fleet ≤ VEHICLES), ``routes`` (customer ids as
 in the ``.sol`` files), ``seconds``, ``feasible`` (our independent validator), and ``bks`` /
@@ -71,7 +71,13 @@ def with_gap(row: dict[str, object], bks: dict[str, float]) -> dict[str, object]
 def parser(prog: str) -> argparse.ArgumentParser:
     """Command-line flags shared with ``bench.vrptw_compare``."""
     p = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0] if __doc__ else "")
-    p.add_argument("files", nargs="+", type=Path, help="VRPLIB .vrp files")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        default=[SOLOMON_DIR / f"{name}.vrp" for name in SOLOMON_12],
+        help="VRPLIB .vrp files (default: the SOLOMON_12 set in bench/data/vrptw/solomon)",
+    )
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bks", type=Path, default=None, help="bks.csv (default: next to the files)")
