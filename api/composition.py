@@ -6,7 +6,7 @@ makers, policy registries, object store, caches, the plan runner, the clock) int
 unit of work's session (``storage/unit_of_work.py``) — every collaborator passed in a constructor,
 nothing looked up by a string key. ``dependencies(components)`` turns them into Litestar
 providers; controllers receive services and the caller only. The CLI and the demo loader build
-services through the same functions (ADR 0002).
+services through the same functions (ADR 0011).
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidRoutingInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     # customer tracking page: unknown and expired links look the same
     UnknownTrackingLink: (HTTP_404_NOT_FOUND, "not_found"),
-    # the unit of work's COMMIT refused by a (deferred) constraint: nothing saved (ADR 0002)
+    # the unit of work's COMMIT refused by a (deferred) constraint: nothing saved (ADR 0011)
     CommitFailed: (HTTP_409_CONFLICT, "not_saved"),
 }
 

@@ -1,132 +1,181 @@
-"""Settings: the one place that reads the environment (prefix ``AFTERSALES_``).
+"""Settings: every ``AFTERSALES_*`` variable declared once, here, and the only place that reads them.
 
-Tests and tools build ``Settings(...)`` directly; the service builds it with ``Settings.from_env()``.
+Each field of :class:`Settings` carries its type, its default and a one-line description
+(``msgspec.Meta``); the environment is decoded into it with ``msgspec.convert`` (ADR 0007), and
+the settings table of ``docs/operations.md`` is generated from the same declaration::
+
+    python -m api.settings --write docs/operations.md
+
+Tests and tools build ``Settings(...)`` directly (no environment read); the service builds it with
+``Settings.from_env()``. An empty variable counts as unset.
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import os
 import secrets
+import sys
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import Meta
 
 PREFIX = "AFTERSALES_"
+
+
+def _comma_list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _datum_name(raw: str) -> str:
+    return raw.upper().replace("-", "")
+
+
+def _no_trailing_slash(raw: str) -> str:
+    return raw.rstrip("/")
+
+
+def setting(description: str, *, shown_default: str | None = None, **constraints: Any) -> Meta:
+    """Declare one setting: a one-line description (docs), and how the docs show its default."""
+    extra = {"shown_default": shown_default} if shown_default is not None else {}
+    return Meta(description=description, extra=extra, **constraints)
+
+
+PARSERS: dict[str, Callable[[str], object]] = {
+    "public_url": _no_trailing_slash,
+    "evidence_required_kinds": _comma_list,
+    "tile_datum": _datum_name,
+}
+"""Fields whose raw environment text is reshaped before type conversion."""
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the service can be configured with. Defaults serve the embedded demo."""
 
-    home: Path = Path("var")
-    """Where the embedded PostGIS cluster, the photo store and the dev secret live."""
-    database_url: str | None = None
-    """External PostGIS (``postgresql+asyncpg://…``); unset = the embedded cluster under ``home``."""
-    database_name: str = "aftersales"
-    secret_key: str | None = None
-    """Signs bearer tokens and upload links; unset = generated once into ``home/secret.key``."""
-    public_url: str = "http://127.0.0.1:8000"
-    """The address clients use to reach this service (absolute links are built from it)."""
-    policy_dir: Path | None = None
-    """Extra dispatch policy presets (``*.toml``) loaded beside the built-in ones."""
-    default_timezone: str = "Asia/Shanghai"
-    s3_endpoint: str | None = None
-    s3_access_key: str | None = None
-    s3_secret_key: str | None = None
-    s3_bucket: str = "aftersales"
-    s3_region: str = "us-east-1"
-    s3_public_endpoint: str | None = None
-    """The S3 address phones reach (presigned URLs are signed for it); unset = ``s3_endpoint``."""
-    evidence_max_bytes: int = 20 * 1024 * 1024
-    """Largest evidence file accepted (default 20 MB)."""
-    evidence_upload_ttl_s: int = 900
-    """How long an upload URL stays valid (seconds)."""
-    evidence_download_ttl_s: int = 300
-    """How long a download URL stays valid (seconds; default 5 minutes)."""
-    evidence_trust_threshold: float = 0.6
-    """Trust score an item needs to count towards "evidence complete"."""
-    evidence_required_kinds: tuple[str, ...] = ("before", "after", "notice")
-    """Kinds an outlet warranty job needs before it is "evidence complete"."""
-    token_ttl_hours: int = 12
-    db_pool_size: int = 10
-    geofence_radius_m: float = 150.0
-    """Issue 5: a plausible fix this close to an en-route job's site marks arrival."""
-    max_speed_kmh: float = 200.0
-    """Issue 5: a fix implying a faster move since the last plausible one is flagged ``jump``."""
-    max_accuracy_m: float = 100.0
-    """Issue 5: a fix reporting a worse accuracy radius is flagged ``inaccurate``."""
-    position_retention_days: int = 400
-    """Positions older than this are removed by ``aftersales positions-cleanup``."""
-    plant_cache_seconds: float = 30.0
-    """How long an API process reuses a plant's location/policy for previews."""
-    tile_url: str | None = None
-    """Issue 7: the console's base-map tile URL template (``…/{z}/{x}/{y}.png``); unset = plain background."""
-    tile_datum: str = "WGS84"
-    """Issue 7: the datum the tiles are drawn in (WGS84, GCJ02 for AMap/Tencent, BD09 for Baidu)."""
-    tile_attribution: str = ""
-    # -- edge: abuse limits and link lifetime (docs/operations.md#rate-limits, docs/security.md) --
-    rate_limit_tracking_ip: int = 1200
-    """Customer tracking requests (page, JSON, stream, report) per client IP per minute (0 = off)."""
-    rate_limit_tracking_token: int = 600
-    """Requests per tracking link per minute, from any address (0 = off)."""
-    rate_limit_ingest_ip: int = 3000
-    """Device ingest requests (OsmAnd, OwnTracks) per client IP per minute (0 = off)."""
-    rate_limit_objects_ip: int = 600
-    """Filesystem-store upload/download URL requests per client IP per minute (0 = off)."""
-    rate_limit_failed_auth_ip: int = 120
-    """Requests with a bearer token that does not verify, per client IP per minute (0 = off)."""
-    tracking_link_max_days: int = 14
-    """R-TR-1: a tracking link ends this many days after it was made, whatever else it says."""
+    home: Annotated[Path, setting("embedded PostGIS cluster, filesystem photo store, development secret")] = (
+        Path("var")
+    )
+    database_url: Annotated[
+        str | None,
+        setting(
+            "external PostGIS, `postgresql+asyncpg://user:pw@host/db`",
+            shown_default="unset → the embedded cluster under `AFTERSALES_HOME`",
+        ),
+    ] = None
+    database_name: Annotated[str, setting("database name in the embedded cluster")] = "aftersales"
+    secret_key: Annotated[
+        str | None,
+        setting(
+            "signs bearer tokens and upload links; set the same value on every API process",
+            shown_default="generated once into `$AFTERSALES_HOME/secret.key`",
+        ),
+    ] = None
+    public_url: Annotated[str, setting("the address clients use to reach this service (absolute links)")] = (
+        "http://127.0.0.1:8000"
+    )
+    policy_dir: Annotated[
+        Path | None, setting("extra dispatch policy presets (`*.toml`) loaded beside the built-in ones")
+    ] = None
+    s3_endpoint: Annotated[
+        str | None, setting("MinIO/S3 endpoint for photos", shown_default="unset → filesystem store")
+    ] = None
+    s3_access_key: Annotated[str | None, setting("S3 access key")] = None
+    s3_secret_key: Annotated[str | None, setting("S3 secret key")] = None
+    s3_bucket: Annotated[str, setting("S3 bucket")] = "aftersales"
+    s3_region: Annotated[str, setting("S3 region (signing; no location call)")] = "us-east-1"
+    s3_public_endpoint: Annotated[
+        str | None,
+        setting(
+            "the S3 address phones reach; presigned URLs are signed for it",
+            shown_default="`AFTERSALES_S3_ENDPOINT`",
+        ),
+    ] = None
+    evidence_max_bytes: Annotated[int, setting("largest evidence file accepted (20 MB)", gt=0)] = (
+        20 * 1024 * 1024
+    )
+    evidence_upload_ttl_s: Annotated[int, setting("how long an upload URL stays valid (seconds)", gt=0)] = 900
+    evidence_download_ttl_s: Annotated[
+        int, setting("how long a download URL stays valid (seconds)", gt=0)
+    ] = 300
+    evidence_trust_threshold: Annotated[
+        float, setting('trust score an item needs to count towards "evidence complete"', ge=0, le=1)
+    ] = 0.6
+    evidence_required_kinds: Annotated[
+        tuple[str, ...], setting("kinds an outlet warranty job needs (comma-separated)")
+    ] = ("before", "after", "notice")
+    token_ttl_hours: Annotated[int, setting("lifetime of tokens printed by `aftersales token`", gt=0)] = 12
+    db_pool_size: Annotated[
+        int, setting("connections per process (0: none pooled, e.g. behind pgbouncer)", ge=0)
+    ] = 10
+    geofence_radius_m: Annotated[
+        float, setting("a plausible fix this close to an en-route job's site marks arrival", gt=0)
+    ] = 150.0
+    max_speed_kmh: Annotated[
+        float, setting("a fix implying a faster move is kept but flagged `jump` (no ETA, no arrival)", gt=0)
+    ] = 200.0
+    max_accuracy_m: Annotated[
+        float, setting("a fix with a worse accuracy radius is kept but flagged `inaccurate`", gt=0)
+    ] = 100.0
+    position_retention_days: Annotated[
+        int, setting("what `aftersales positions-cleanup` keeps (days)", gt=0)
+    ] = 400
+    plant_cache_seconds: Annotated[
+        float, setting("how long an API process reuses a plant's location/policy for previews", ge=0)
+    ] = 30.0
+    rate_limit_tracking_ip: Annotated[
+        int,
+        setting(
+            "customer tracking requests (page, JSON, stream, report) per client IP per minute; 0 = off", ge=0
+        ),
+    ] = 1200
+    rate_limit_tracking_token: Annotated[
+        int, setting("requests per tracking link per minute, from any address; 0 = off", ge=0)
+    ] = 600
+    rate_limit_ingest_ip: Annotated[
+        int, setting("device ingest requests (OsmAnd, OwnTracks) per client IP per minute; 0 = off", ge=0)
+    ] = 3000
+    rate_limit_objects_ip: Annotated[
+        int, setting("filesystem-store upload/download URL requests per client IP per minute; 0 = off", ge=0)
+    ] = 600
+    rate_limit_failed_auth_ip: Annotated[
+        int, setting("requests whose bearer token does not verify, per client IP per minute; 0 = off", ge=0)
+    ] = 120
+    tracking_link_max_days: Annotated[
+        int,
+        setting("R-TR-1: a tracking link ends this many days after it was made, whatever else it says", gt=0),
+    ] = 14
+    tile_url: Annotated[
+        str | None,
+        setting(
+            "base-map tile URL template (`…/{z}/{x}/{y}.png`) of the console and tracking page",
+            shown_default="unset → plain background",
+        ),
+    ] = None
+    tile_datum: Annotated[
+        str, setting("datum the tiles are drawn in: WGS84, GCJ02 (AMap/Tencent) or BD09 (Baidu)")
+    ] = "WGS84"
+    tile_attribution: Annotated[str, setting("attribution text shown on the map")] = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every declared ``AFTERSALES_*`` variable; a bad value names the variable."""
         env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(PREFIX + name)
-            return value if value not in (None, "") else None
-
-        defaults = cls()
-        policy_dir = get("POLICY_DIR")
-        return cls(
-            home=Path(get("HOME") or defaults.home),
-            database_url=get("DATABASE_URL"),
-            database_name=get("DATABASE_NAME") or defaults.database_name,
-            secret_key=get("SECRET_KEY"),
-            public_url=(get("PUBLIC_URL") or defaults.public_url).rstrip("/"),
-            policy_dir=Path(policy_dir) if policy_dir else None,
-            default_timezone=get("TIMEZONE") or defaults.default_timezone,
-            s3_endpoint=get("S3_ENDPOINT"),
-            s3_access_key=get("S3_ACCESS_KEY"),
-            s3_secret_key=get("S3_SECRET_KEY"),
-            s3_bucket=get("S3_BUCKET") or defaults.s3_bucket,
-            s3_region=get("S3_REGION") or defaults.s3_region,
-            s3_public_endpoint=get("S3_PUBLIC_ENDPOINT"),
-            evidence_max_bytes=int(get("EVIDENCE_MAX_BYTES") or defaults.evidence_max_bytes),
-            evidence_upload_ttl_s=int(get("EVIDENCE_UPLOAD_TTL_S") or defaults.evidence_upload_ttl_s),
-            evidence_download_ttl_s=int(get("EVIDENCE_DOWNLOAD_TTL_S") or defaults.evidence_download_ttl_s),
-            evidence_trust_threshold=float(
-                get("EVIDENCE_TRUST_THRESHOLD") or defaults.evidence_trust_threshold
-            ),
-            evidence_required_kinds=tuple(
-                kind.strip()
-                for kind in (
-                    get("EVIDENCE_REQUIRED_KINDS") or ",".join(defaults.evidence_required_kinds)
-                ).split(",")
-                if kind.strip()
-            ),
-            token_ttl_hours=int(get("TOKEN_TTL_HOURS") or defaults.token_ttl_hours),
-            db_pool_size=int(get("DB_POOL_SIZE") or defaults.db_pool_size),
-            geofence_radius_m=float(get("GEOFENCE_RADIUS_M") or defaults.geofence_radius_m),
-            max_speed_kmh=float(get("MAX_SPEED_KMH") or defaults.max_speed_kmh),
-            max_accuracy_m=float(get("MAX_ACCURACY_M") or defaults.max_accuracy_m),
-            position_retention_days=int(get("POSITION_RETENTION_DAYS") or defaults.position_retention_days),
-            plant_cache_seconds=float(get("PLANT_CACHE_SECONDS") or defaults.plant_cache_seconds),
-            tile_url=get("TILE_URL"),
-            tile_datum=(get("TILE_DATUM") or defaults.tile_datum).upper().replace("-", ""),
-            tile_attribution=get("TILE_ATTRIBUTION") or defaults.tile_attribution,
-            **_edge_settings(get, defaults),
-        )
+        raw: dict[str, object] = {}
+        for name in field_names():
+            value = env.get(env_name(name), "")
+            if value != "":
+                raw[name] = PARSERS.get(name, str)(value)
+        try:
+            return msgspec.convert(raw, cls, strict=False, dec_hook=_decode)
+        except msgspec.ValidationError as err:
+            raise SettingsError(_name_the_variable(str(err))) from err
 
     @property
     def embedded_database(self) -> bool:
@@ -147,20 +196,94 @@ class Settings:
         return replace(self, database_url=url)
 
 
-EDGE_INT_SETTINGS = (
-    "rate_limit_tracking_ip",
-    "rate_limit_tracking_token",
-    "rate_limit_ingest_ip",
-    "rate_limit_objects_ip",
-    "rate_limit_failed_auth_ip",
-    "tracking_link_max_days",
-)
+class SettingsError(ValueError):
+    """An ``AFTERSALES_*`` variable holds a value of the wrong type or out of range."""
 
 
-def _edge_settings(get: Callable[[str], str | None], defaults: Settings) -> dict[str, int]:
-    """``AFTERSALES_RATE_LIMIT_*`` and ``AFTERSALES_TRACKING_LINK_MAX_DAYS`` (whole numbers)."""
-    found: dict[str, int] = {}
-    for name in EDGE_INT_SETTINGS:
-        raw = get(name.upper())
-        found[name] = int(raw) if raw is not None else int(getattr(defaults, name))
-    return found
+def _decode(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
+def _name_the_variable(message: str) -> str:
+    """``Expected `int`, got `str` - at `$.db_pool_size``` → names ``AFTERSALES_DB_POOL_SIZE``."""
+    head, _, where = message.partition(" - at `$.")
+    field = where.rstrip("`").split("[", 1)[0]
+    return f"{env_name(field)}: {head}; fix or unset it" if field else message
+
+
+def field_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(Settings)]
+
+
+def env_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def _meta(field: str) -> tuple[type, Meta]:
+    hint = typing.get_type_hints(Settings, include_extras=True)[field]
+    base, *extras = typing.get_args(hint)
+    meta = next(m for m in extras if isinstance(m, Meta))
+    return base, meta
+
+
+def _type_name(kind: object) -> str:
+    """``int``, ``path``, ``list of str``, ``str, optional`` (no ``|``: it would split the table)."""
+    args = typing.get_args(kind)
+    if type(None) in args:
+        inner = next(a for a in args if a is not type(None))
+        return _type_name(inner) + ", optional"
+    if args:  # tuple[str, ...]
+        return "list of " + _type_name(args[0])
+    return "path" if kind is Path else getattr(kind, "__name__", str(kind))
+
+
+def _shown_default(field: dataclasses.Field[Any], meta: Meta) -> str:
+    shown = (meta.extra or {}).get("shown_default")
+    if shown is not None:
+        return str(shown)
+    value = field.default
+    if value is None:
+        return "unset"
+    if isinstance(value, tuple):
+        return "`" + ",".join(value) + "`"
+    if value == "":
+        return "empty"
+    return f"`{value}`"
+
+
+def settings_table() -> str:
+    """The markdown table of ``docs/operations.md`` (variable, type, default, meaning)."""
+    rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
+    for field in dataclasses.fields(Settings):
+        kind, meta = _meta(field.name)
+        rows.append(
+            f"| `{env_name(field.name)}` | {_type_name(kind)} | {_shown_default(field, meta)} | {meta.description} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+BEGIN = "<!-- settings table: generated by `python -m api.settings --write docs/operations.md` -->\n"
+END = "<!-- end of settings table -->\n"
+
+
+def with_table(document: str) -> str:
+    """``document`` with the text between the BEGIN and END markers replaced by the table."""
+    start, end = document.index(BEGIN) + len(BEGIN), document.index(END)
+    return document[:start] + settings_table() + document[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api.settings", description=settings_table.__doc__)
+    parser.add_argument("--write", type=Path, metavar="MARKDOWN", help="refresh the table in this file")
+    args = parser.parse_args(argv)
+    if args.write is None:
+        sys.stdout.write(settings_table())
+        return 0
+    args.write.write_text(with_table(args.write.read_text()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

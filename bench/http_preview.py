@@ -16,16 +16,13 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from api.auth import issue_token
+from api.serving import served
 from bench.network_seed import prepare, random_site
 from dispatch.access.principal import Role
 
@@ -47,12 +44,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
@@ -63,18 +54,6 @@ def ensure_wrk() -> str:
     if not found:
         sys.exit("wrk is needed: apt-get install wrk")
     return found
-
-
-def wait_healthy(url: str, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not become healthy")
 
 
 def main(argv: list[str]) -> int:
@@ -100,49 +79,28 @@ def main(argv: list[str]) -> int:
             sites.write(json.dumps({"plant_id": str(plant_id), "site": {"lon": lon, "lat": lat}}) + "\n")
     (work / "preview.lua").write_text(LUA % {"sites": work / "sites.jsonl", "token": token})
 
-    port = free_port()
     env = {
-        **os.environ,
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": secret,
         "AFTERSALES_HOME": str(args.home),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
-        warm = [wrk, "-t1", "-c8", "-d3s", "-s", str(work / "preview.lua"), base]
-        subprocess.run(warm, check=True, capture_output=True)
-        run = [
-            wrk,
-            f"-t{args.threads}",
-            f"-c{args.connections}",
-            f"-d{args.seconds}s",
-            "--latency",
-            "-s",
-            str(work / "preview.lua"),
-            base,
-        ]
-        output = subprocess.run(run, check=True, capture_output=True, text=True).stdout
+        with served(env, workers=args.workers, stop_timeout_s=30) as server:
+            base = server.base_url
+            warm = [wrk, "-t1", "-c8", "-d3s", "-s", str(work / "preview.lua"), base]
+            subprocess.run(warm, check=True, capture_output=True)
+            run = [
+                wrk,
+                f"-t{args.threads}",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "--latency",
+                "-s",
+                str(work / "preview.lua"),
+                base,
+            ]
+            output = subprocess.run(run, check=True, capture_output=True, text=True).stdout
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     match = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output)
     if match is None:

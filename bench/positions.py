@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,8 @@ import httpx
 import psycopg
 
 from api.auth import issue_token
-from bench.http_preview import ensure_wrk, free_port, wait_healthy
+from api.serving import served
+from bench.http_preview import ensure_wrk
 from bench.network_seed import prepare
 from dispatch.access.principal import Role
 
@@ -154,56 +154,48 @@ def main(argv: list[str]) -> int:
     secret = "bench-secret-0123456789-0123456789-0123456789"
     token = issue_token(secret, Role.ADMIN, subject="bench")
     work = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
-    port = free_port()
     env = {
-        **os.environ,
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": secret,
         "AFTERSALES_HOME": str(args.home),
         "AFTERSALES_RATE_LIMIT_INGEST_IP": "0",  # the load generator is one address: no abuse limit
     }
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)]
-    server = subprocess.Popen(
-        [*command, "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, start_new_session=True
-    )
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
-        technicians, secrets = register(base, token, str(plant_id), args.technicians)
-        # Distinct fix times per run, in the past (fix times may not be more than a day ahead).
-        base_ms = int((datetime.now(UTC) - timedelta(days=2)).timestamp() * 1000)
-        quoted = ",".join(f'"{t}"' for t in technicians)
-        batch_script = work / "batch.lua"
-        batch_script.write_text(BATCH_LUA % {"technicians": quoted, "token": token, "base_ms": base_ms})
-        osmand_script = work / "osmand.lua"
-        osmand_script.write_text(
-            OSMAND_LUA % {"secrets": ",".join(f'"{s}"' for s in secrets), "base_ms": base_ms + 1}
-        )
-        results = []
-        for name, script, per_request in (
-            ("batch of 100", batch_script, 100),
-            ("OsmAnd one by one", osmand_script, 1),
-        ):
-            before = count_positions(url)
-            figures = run_wrk(wrk, script, base, args)
-            time.sleep(0.5)
-            stored = count_positions(url) - before
-            results.append(
-                {
-                    "measure": f"positions over HTTP, {name}",
-                    "workers": args.workers,
-                    "connections": args.connections,
-                    "positions_per_s": round(stored / figures["seconds"]),
-                    "sent": figures["requests"] * per_request,
-                    "stored": stored,
-                    **{k: v for k, v in figures.items() if k != "requests"},
-                    "seconds": round(figures["seconds"], 1),
-                    "load_average": os.getloadavg()[0],
-                }
+        with served(env, workers=args.workers, stop_timeout_s=30) as server:
+            base = server.base_url
+            technicians, secrets = register(base, token, str(plant_id), args.technicians)
+            # Distinct fix times per run, in the past (fix times may not be more than a day ahead).
+            base_ms = int((datetime.now(UTC) - timedelta(days=2)).timestamp() * 1000)
+            quoted = ",".join(f'"{t}"' for t in technicians)
+            batch_script = work / "batch.lua"
+            batch_script.write_text(BATCH_LUA % {"technicians": quoted, "token": token, "base_ms": base_ms})
+            osmand_script = work / "osmand.lua"
+            osmand_script.write_text(
+                OSMAND_LUA % {"secrets": ",".join(f'"{s}"' for s in secrets), "base_ms": base_ms + 1}
             )
+            results = []
+            for name, script, per_request in (
+                ("batch of 100", batch_script, 100),
+                ("OsmAnd one by one", osmand_script, 1),
+            ):
+                before = count_positions(url)
+                figures = run_wrk(wrk, script, base, args)
+                time.sleep(0.5)
+                stored = count_positions(url) - before
+                results.append(
+                    {
+                        "measure": f"positions over HTTP, {name}",
+                        "workers": args.workers,
+                        "connections": args.connections,
+                        "positions_per_s": round(stored / figures["seconds"]),
+                        "sent": figures["requests"] * per_request,
+                        "stored": stored,
+                        **{k: v for k, v in figures.items() if k != "requests"},
+                        "seconds": round(figures["seconds"], 1),
+                        "load_average": os.getloadavg()[0],
+                    }
+                )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
     for result in results:
         print(json.dumps(result))

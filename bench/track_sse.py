@@ -19,7 +19,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -31,7 +30,7 @@ import httpx
 from pyproj import Geod
 
 from api.auth import issue_token
-from bench.http_preview import free_port, wait_healthy
+from api.serving import served
 from bench.network_seed import YANTAI, prepare
 from dispatch.access.principal import Role
 
@@ -175,32 +174,19 @@ def main(argv: list[str]) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.subscribers + 256)), hard))
 
     url, plant_id = prepare(args.home, "bench_track", 0)
-    port = free_port()
     env = {
-        **os.environ,
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": SECRET,
         "AFTERSALES_HOME": str(args.home),
         "AFTERSALES_RATE_LIMIT_TRACKING_IP": "0",  # N subscribers from one address: no abuse limit
         "AFTERSALES_RATE_LIMIT_TRACKING_TOKEN": "0",
     }
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(args.workers)]
-    server = subprocess.Popen(
-        [*command, "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
+    with served(env, workers=args.workers) as server:
+        base = server.base_url
+        port = server.port
         token, job = setup(base, str(plant_id))
         result = asyncio.run(load(args, port, f"/api/v1/track/{token}/events", job))
         print(json.dumps(result))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     return 0
 
 

@@ -1,13 +1,13 @@
 """Classic VRPTW benchmark through the routing core's pure mode.
 
-Usage: ``aftersales bench vrptw FILE… [--time-limit S] [--seed N] [--bks bks.csv]`` (or
+Usage: ``aftersales bench vrptw [FILE…] [--time-limit S] [--seed N] [--bks bks.csv]`` (or
 ``python -m bench.vrptw``). One JSON line per instance: ``instance``, ``vehicles``, ``distance``
 (DIMACS: floor(10·euclid)/10, minimise distance, fleet ≤ VEHICLES), ``routes`` (customer ids as
 in the ``.sol`` files), ``seconds``, ``feasible`` (our independent validator), and ``bks`` /
 ``gap_pct`` when ``bks.csv`` (looked up next to the files or given) has the DIMACS row. The run is
 single-threaded: OR-Tools' routing search uses one core.
 
-``SOLOMON_12`` is the fixed 12-instance set the issue's figures are reported on: instances 01
+``SOLOMON_12`` is the fixed 12-instance set our routing figures are reported on: instances 01
 and 05 of each Solomon class (C1, C2, R1, R2, RC1, RC2), tight and loose windows alike.
 """
 
@@ -23,6 +23,11 @@ from pathlib import Path
 
 from dispatch.planning.routing import InvalidRoutingInput, SolveParams, solve, validate
 from dispatch.planning.routing.vrplib import read_instance, tenths
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "vrptw"
+"""Solomon and Gehring–Homberger (200) instances with best-known solutions (``README.md`` there)."""
+SOLOMON_DIR = DATA_DIR / "solomon"
+HOMBERGER_200_DIR = DATA_DIR / "homberger" / "200"
 
 SOLOMON_12 = (
     "C101",
@@ -66,7 +71,13 @@ def with_gap(row: dict[str, object], bks: dict[str, float]) -> dict[str, object]
 def parser(prog: str) -> argparse.ArgumentParser:
     """Command-line flags shared with ``bench.vrptw_compare``."""
     p = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0] if __doc__ else "")
-    p.add_argument("files", nargs="+", type=Path, help="VRPLIB .vrp files")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        default=[SOLOMON_DIR / f"{name}.vrp" for name in SOLOMON_12],
+        help="VRPLIB .vrp files (default: the SOLOMON_12 set in bench/data/vrptw/solomon)",
+    )
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bks", type=Path, default=None, help="bks.csv (default: next to the files)")

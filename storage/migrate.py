@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from geoalchemy2 import alembic_helpers
 
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+POSITION_PARTITION = re.compile(r"^positions_\d{4}m\d{2}(_|$)")
+"""Monthly partitions of ``positions`` (and their indexes), made at run time by
+``ensure_positions_partition`` (migration 0003), not declared as models."""
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Autogenerate's filter: geoalchemy2's (PostGIS's own objects), and no position partitions."""
+    table = obj.table.name if type_ == "index" and getattr(obj, "table", None) is not None else name
+    if table and POSITION_PARTITION.match(table):
+        return False
+    return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))  # type: ignore[no-untyped-call]
 
 
 def sync_url(url: str) -> str:

@@ -4,7 +4,7 @@
 normally and rolls back when it raises. A COMMIT the database refuses (a deferred constraint, a
 unique or check violation found at COMMIT) raises ``CommitFailed`` out of the block, any other
 database error propagates as it is; the request provider commits before the response is sent,
-so a refused commit never answers 2xx (ADR 0002).
+so a refused commit never answers 2xx (ADR 0011).
 
 ``read_only(sessions)`` is the hot-path variant (the dispatch preview, the customer's page): a
 session in autocommit mode that never holds a transaction open; only reads go through it.

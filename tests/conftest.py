@@ -22,6 +22,31 @@ if TYPE_CHECKING:
 
 SECRET = "test-secret-not-for-production-0123456789"
 
+TESTS = Path(__file__).resolve().parent
+MARKERS_BY_DIRECTORY: dict[str, tuple[str, ...]] = {
+    "integration": ("integration",),
+    "browser": ("browser", "integration"),
+}
+"""Top-level test folder → markers its tests get. Browser tests also start PostGIS and a server,
+so ``-m "not integration"`` leaves them out too. Never mark these by hand."""
+
+
+def markers_for(path: Path) -> tuple[str, ...]:
+    """The markers a test file gets from the folder it lives in (``()`` outside ``tests/``)."""
+    try:
+        top = path.resolve().relative_to(TESTS).parts[0]
+    except (ValueError, IndexError):
+        return ()
+    return MARKERS_BY_DIRECTORY.get(top, ())
+
+
+@pytest.hookimpl(tryfirst=True)  # before tests/browser's hook, which reads the ``browser`` marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests are the map: the directory says what a test needs (``pyproject.toml`` lists markers)."""
+    for item in items:
+        for name in markers_for(item.path):
+            item.add_marker(name)
+
 
 @pytest.fixture(scope="session")
 def postgis() -> Iterator[TestDatabases]:

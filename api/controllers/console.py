@@ -2,8 +2,10 @@
 
 The page itself is public (it asks for a bearer token and keeps it in ``sessionStorage``); every
 API call it makes carries the token. Sources are plain ES modules in ``console/src`` (no build
-step); Leaflet comes from the npm registry (``console/package-lock.json``) and is copied to
-``api/static/vendor/leaflet`` by ``make setup`` (``scripts/console-assets.sh``).
+step), package data of ``api`` as ``api/console`` (a link to that folder in the repository, real
+files in an installed wheel), so they are served from the installed package (ADR 0010). Leaflet
+comes from the npm registry (``console/package-lock.json``) and is copied to
+``api/static/vendor/leaflet`` (package data too) by ``make setup`` (``scripts/console-assets.sh``).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from api.settings import Settings
 from dispatch.access.principal import Principal
 from geo.datums import Datum
 
-ROOT = Path(__file__).resolve().parents[2]
-CONSOLE_SRC = ROOT / "console" / "src"
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+PACKAGE = Path(__file__).resolve().parents[1]
+CONSOLE_DIR = (PACKAGE / "console").resolve()
+"""The pages and their ES modules, inside the installed ``api`` package."""
+CONSOLE_SRC = CONSOLE_DIR  # the name other modules import
+STATIC_DIR = PACKAGE / "static"
 LEAFLET = STATIC_DIR / "vendor" / "leaflet" / "leaflet-src.esm.js"
 HTML = "text/html; charset=utf-8"
 NO_STORE = {"Cache-Control": "no-store"}
@@ -56,7 +60,7 @@ def asset_routers() -> list[Router]:
     cache = CacheControlHeader(no_cache=True)
     return [
         create_static_files_router(
-            path="/console/assets", directories=[CONSOLE_SRC], name="console-assets", cache_control=cache
+            path="/console/assets", directories=[CONSOLE_DIR], name="console-assets", cache_control=cache
         ),
         create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
     ]
@@ -64,7 +68,7 @@ def asset_routers() -> list[Router]:
 
 def page(name: str, status_code: int = 200) -> Response[bytes]:
     return Response(
-        (CONSOLE_SRC / name).read_bytes(), media_type=HTML, headers=NO_STORE, status_code=status_code
+        (CONSOLE_DIR / name).read_bytes(), media_type=HTML, headers=NO_STORE, status_code=status_code
     )
 
 

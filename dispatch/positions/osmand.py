@@ -1,4 +1,4 @@
-"""Traccar Client / OsmAnd protocol: one position per request (STACK-NOTES "Mobile tracking").
+"""Traccar Client / OsmAnd protocol: one position per request (ADR 0009).
 
 Two shapes arrive on the same endpoint:
 

@@ -1,4 +1,4 @@
-"""OwnTracks HTTP mode (STACK-NOTES "Mobile tracking clients").
+"""OwnTracks HTTP mode (ADR 0009, ``docs/adr/0009-tracking-client-protocols.md``).
 
 The app posts JSON messages; only ``_type: "location"`` carries a position (``lat``, ``lon``,
 ``tst`` epoch seconds, ``vel`` km/h, ``acc`` m, ``alt`` m, ``cog`` degrees, ``batt`` percent,

@@ -1,7 +1,7 @@
 """What the caller hands the engine: facts about the asset, the ticket and exclusions.
 
 All inputs are frozen dataclasses built by the service layer from the database; datetimes must
-be time-zone aware. ``sorted_rules`` orders rule ids as ``REQUIREMENTS.md`` lists them.
+be time-zone aware. ``sorted_rules`` orders rule ids as ``docs/rules.md`` lists them.
 """
 
 from __future__ import annotations

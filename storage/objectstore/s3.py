@@ -17,7 +17,7 @@ metadata, then removes the original (on a versioned bucket that leaves a delete 
 old version remains too). The returned ``DeletionRecord`` is for the caller's audit table.
 
 **What the upload URL binds.** The minio SDK's presigned PUT signs only the host, so presigned
-PUTs are made with botocore instead (docs/adr/0003-botocore-presigned-put.md): ``Content-Type``,
+PUTs are made with botocore instead (docs/adr/0012-botocore-presigned-put.md): ``Content-Type``,
 ``Content-Length`` and ``If-None-Match: *`` are *signed headers* — the client must send exactly
 these values, so the URL uploads one object of the announced size and type, once (a second PUT
 is refused with 412). ``complete`` still checks size and SHA-256 of what actually arrived (R-NW-1).

@@ -19,8 +19,6 @@ from tests.conftest import Auth
 from tests.integration.console.server import Served
 from tests.integration.helpers import YANTAI, site_at
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
-
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 

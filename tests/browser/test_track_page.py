@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import SECRET
 from tests.integration.console.server import Served
 from tests.integration.customer_tracking.served import live_job
 from tests.integration.field_work.helpers import HYDRAULIC_CHECKLIST
-
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 

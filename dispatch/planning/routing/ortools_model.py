@@ -1,6 +1,6 @@
 """The OR-Tools routing model of a ``Problem`` (order of visits; times are re-derived later).
 
-Choices, each for a measured or documented reason (see ``shared/STACK-NOTES.md``):
+Choices, each for a measured or documented reason (see ``docs/adr/0004-routing-ortools-and-own-search.md``):
 
 * Matrices are registered with ``RegisterTransitMatrix`` / ``RegisterUnaryTransitVector``: Python
   callbacks halve the number of moves the local search evaluates in a fixed time.

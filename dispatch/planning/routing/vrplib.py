@@ -1,6 +1,6 @@
 """Classic VRPTW benchmark files (VRPLIB/CVRPLIB ``.vrp`` and ``.sol``) into the same model.
 
-DIMACS convention, as in ``shared/bench/vrptw/README.md``: d(i, j) = floor(10 · euclid) / 10 and
+DIMACS convention, as in ``bench/data/vrptw/README.md``: d(i, j) = floor(10 · euclid) / 10 and
 travel time = distance. We keep *integer tenths* everywhere (times and windows are multiplied by
 10 too), so the model stays integral and ``distance / 10`` is the figure compared with BKS. Each
 of the ``VEHICLES`` vehicles is one shift from the depot's ready time to its due time with no

@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the served OpenAPI document with schemathesis (ADR 0004).
+"""Property-based fuzzing of the served OpenAPI document with schemathesis (ADR 0013).
 
 Every operation, with valid tokens of every role, against a real served instance with the demo
 data: no 5xx, and every answer (status, content type, body, headers) as the document says. The

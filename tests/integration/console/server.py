@@ -1,16 +1,12 @@
 """A real ``aftersales serve`` process on a free loopback port, for live streams and browser tests.
 
-SSE through Litestar's ``TestClient`` is buffered until the stream ends (STACK-NOTES), so live
+SSE through Litestar's ``TestClient`` is buffered until the stream ends (ADR 0002), so live
 behaviour is tested against the service started as the README starts it, on the test's database.
 """
 
 from __future__ import annotations
 
-import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,70 +17,27 @@ from typing import Any
 
 import httpx
 
+from api.serving import Served, served
 from tests.conftest import SECRET
 
-AFTERSALES = Path(sys.executable).with_name("aftersales")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Served:
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
+__all__ = ["Served", "SseEvent", "SseReader", "serve", "sse"]
 
 
 @contextmanager
 def serve(
     database_url: str, home: Path, extra_env: dict[str, str] | None = None, log_level: str = "warning"
 ) -> Iterator[Served]:
-    """``aftersales serve --port P`` with ``AFTERSALES_DATABASE_URL`` = the test's database."""
-    port = free_port()
+    """``aftersales serve`` (``api.serving``) with ``AFTERSALES_DATABASE_URL`` = the test's database."""
     home.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ,
         "AFTERSALES_HOME": str(home),
         "AFTERSALES_DATABASE_URL": database_url,
         "AFTERSALES_SECRET_KEY": SECRET,
         "AFTERSALES_DB_POOL_SIZE": "2",
-        "AFTERSALES_PUBLIC_URL": f"http://127.0.0.1:{port}",
         **(extra_env or {}),
     }
-    log = home / f"serve-{port}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(AFTERSALES), "serve", "--port", str(port), "--log-level", log_level],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"aftersales serve exited: {log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"aftersales serve did not answer: {log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield Served(base_url, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with served(env, log=home / "serve.log", timeout_s=30, log_level=log_level) as instance:
+        yield instance
 
 
 @dataclass

@@ -7,8 +7,6 @@ from litestar.testing import TestClient
 
 from tests.conftest import Auth
 
-pytestmark = pytest.mark.integration
-
 
 def test_console_page_and_assets_need_no_login(client: TestClient) -> None:  # type: ignore[type-arg]
     page = client.get("/console")

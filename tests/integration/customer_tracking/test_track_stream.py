@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from tests.integration.console.server import Served, sse
 from tests.integration.customer_tracking.served import live_job
-
-pytestmark = pytest.mark.integration
 
 
 def test_r_tr_5_positions_are_pushed_filtered_and_resumable(served: Served) -> None:

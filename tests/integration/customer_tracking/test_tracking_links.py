@@ -7,7 +7,6 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
@@ -23,8 +22,6 @@ from tests.integration.customer_tracking.helpers import (
     show,
 )
 from tests.integration.field_work.helpers import create_job, create_technician
-
-pytestmark = pytest.mark.integration
 
 
 def test_r_tr_1_only_office_roles_issue_links_and_only_the_hash_is_stored(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import Auth
@@ -27,8 +26,6 @@ from tests.integration.evidence.support import (
     upload_and_complete,
 )
 from tests.unit.evidence.photos import exif_bytes, jpeg
-
-pytestmark = pytest.mark.integration
 
 
 def test_r_nw_1_done_when_trust_scores(evidence_client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]

@@ -21,8 +21,6 @@ from tests.integration.evidence.support import (
 )
 from tests.unit.evidence.photos import jpeg, png, with_broken_exif, with_lying_size
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def setup(evidence_client: TestClient, auth: Auth) -> tuple[TestClient, dict[str, str], dict[str, Any]]:  # type: ignore[type-arg]

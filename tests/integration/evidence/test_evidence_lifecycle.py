@@ -32,8 +32,6 @@ from tests.integration.evidence.support import (
 )
 from tests.unit.evidence.photos import jpeg
 
-pytestmark = pytest.mark.integration
-
 
 def signed_notice() -> bytes:
     """A one-page PDF (the scanned, signed notice), written with pypdf."""

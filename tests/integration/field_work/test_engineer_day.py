@@ -11,7 +11,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from litestar.testing import TestClient
 
 from tests.conftest import Auth
@@ -23,8 +22,6 @@ from tests.integration.field_work.helpers import (
     register_device,
     toward,
 )
-
-pytestmark = pytest.mark.integration
 
 # Distances to the site of successive fixes: 15 m apart; 0.3 s apart offline (180 km/h, under
 # the 200 km/h jump limit) and ≥ 1 s apart online. The fifth is inside the 150 m geofence.

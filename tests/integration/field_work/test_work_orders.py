@@ -18,8 +18,6 @@ from tests.integration.field_work.helpers import (
 )
 from tests.integration.helpers import call, create_outlet, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 def now() -> datetime:
     return datetime.now(UTC)

@@ -17,8 +17,6 @@ from tests.conftest import Auth
 from tests.integration.console.server import Served, serve, sse
 from tests.integration.helpers import YANTAI, site_at
 
-pytestmark = pytest.mark.integration
-
 
 def _plant(base: str, headers: dict[str, str], policy: str = "vehicle-500km") -> str:
     body = {"name": "Yantai", "location": YANTAI, "policy": policy}

@@ -8,8 +8,6 @@ from litestar.testing import TestClient
 from tests.conftest import Auth
 from tests.integration.helpers import YANTAI, call, create_outlet, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 def square(center: dict[str, float], half: float) -> dict[str, object]:
     lon, lat = center["lon"], center["lat"]

@@ -1,4 +1,4 @@
-"""The request's unit of work (ADR 0002): a COMMIT the database refuses answers an error, never 2xx.
+"""The request's unit of work (ADR 0011): a COMMIT the database refuses answers an error, never 2xx.
 
 A deferred constraint trigger is checked only at COMMIT, after the handler has returned and the
 response status was chosen; the request provider commits before the response is sent, so the

@@ -12,7 +12,6 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 
 from dispatch.evidence import (
     EvidenceFacts,
@@ -26,8 +25,6 @@ from dispatch.evidence.trust import Source
 from geo.coordinates import LonLat
 from storage.objectstore import S3ObjectStore, new_evidence_key
 from tests.unit.evidence.photos import SITE_LAT, SITE_LON, exif_bytes, jpeg
-
-pytestmark = pytest.mark.integration
 
 VISIT = VisitWindow(datetime(2025, 6, 1, 1, 0, tzinfo=UTC), datetime(2025, 6, 1, 4, 0, tzinfo=UTC))
 ON_SITE = datetime(2025, 6, 1, 10, 15)  # +08:00

@@ -39,7 +39,6 @@ def _token(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[1]
 
 
-@pytest.mark.integration
 def test_r_nw_1_one_time_upload_url_round_trip(fs_store: FilesystemObjectStore) -> None:
     assert isinstance(fs_store, ObjectStore)
     key = new_evidence_key(3)
@@ -61,7 +60,6 @@ def test_r_nw_1_one_time_upload_url_round_trip(fs_store: FilesystemObjectStore) 
     assert got.content_type == "image/jpeg"
 
 
-@pytest.mark.integration
 def test_upload_url_checks_size_type_and_expiry(fs_store: FilesystemObjectStore, clock: FakeClock) -> None:
     key = new_evidence_key(3)
     token = _token(fs_store.presign_put(key, "image/jpeg", len(PHOTO), MINUTE).url)
@@ -78,7 +76,6 @@ def test_upload_url_checks_size_type_and_expiry(fs_store: FilesystemObjectStore,
     assert list((fs_store.root / "tmp").iterdir()) == []
 
 
-@pytest.mark.integration
 def test_read_limits_and_missing(fs_store: FilesystemObjectStore) -> None:
     key = new_evidence_key(4)
     fs_store.put(key, PHOTO, "image/jpeg")
@@ -92,7 +89,6 @@ def test_read_limits_and_missing(fs_store: FilesystemObjectStore) -> None:
         fs_store.read("../../etc/passwd", 10)
 
 
-@pytest.mark.integration
 def test_r_nw_1_soft_delete_moves_to_trash_with_audit(
     fs_store: FilesystemObjectStore, clock: FakeClock
 ) -> None:

@@ -25,8 +25,6 @@ from storage.objectstore import (
 )
 from tests.integration.s3server import S3Server, s3_bucket
 
-pytestmark = pytest.mark.integration
-
 PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
 FIVE_MINUTES = timedelta(minutes=5)
 

@@ -1,4 +1,4 @@
-"""Reads never write (ADR 0002): ``GET /api/v1/plans/{id}`` leaves the database as it found it.
+"""Reads never write (ADR 0011): ``GET /api/v1/plans/{id}`` leaves the database as it found it.
 
 A plan whose worker was lost to a restart (still ``running`` long after its time limit) reads as
 ``failed``/``worker_lost``; that state is computed on read, the row is not touched.

@@ -16,7 +16,6 @@ from api.settings import Settings
 from tests.conftest import Auth
 from tests.integration.field_work.helpers import Job, create_job, register_device, toward
 
-pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 

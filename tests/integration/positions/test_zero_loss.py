@@ -1,71 +1,36 @@
-"""Issue 5 "zero loss": every acknowledged position is in the database after the server process
+"""Zero loss: every acknowledged position is in the database after the server process
 is killed with SIGKILL in the middle of a load (a real ``aftersales serve`` process)."""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
 
 from api.auth import issue_token
+from api.serving import served
 from dispatch.access.principal import Role
 from storage.migrate import sync_url
 from tests.conftest import SECRET
 
-pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_healthy(base: str, server: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the server exited during start-up"
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("server did not become healthy")
-
 
 def test_every_acknowledged_position_survives_sigkill(database_url: str, tmp_path: Path) -> None:
-    port = free_port()
     env = {
-        **os.environ,
         "AFTERSALES_DATABASE_URL": database_url,
         "AFTERSALES_SECRET_KEY": SECRET,
         "AFTERSALES_HOME": str(tmp_path),
         "AFTERSALES_DB_POOL_SIZE": "4",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     acknowledged: list[tuple[str, datetime]] = []  # (technician id, fix time)
-    try:
-        wait_healthy(base, server)
+    with served(env) as instance:
+        server, base = instance.process, instance.base_url
         admin = {"Authorization": f"Bearer {issue_token(SECRET, Role.ADMIN)}"}
         with httpx.Client(base_url=base, headers=admin, timeout=10) as http:
             plant = http.post(
@@ -117,10 +82,6 @@ def test_every_acknowledged_position_survives_sigkill(database_url: str, tmp_pat
         stop.set()
         for thread in threads:
             thread.join(timeout=15)
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
     assert len(acknowledged) >= 1500, "the load did not get going before the kill"
     url = sync_url(database_url).replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url) as connection:

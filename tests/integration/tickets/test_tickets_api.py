@@ -9,8 +9,6 @@ from geo.datums import wgs84_to_bd09, wgs84_to_gcj02
 from tests.conftest import Auth
 from tests.integration.helpers import call, create_outlet, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.mark.parametrize(
     ("km", "mode", "hours"),

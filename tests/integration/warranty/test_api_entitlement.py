@@ -11,8 +11,6 @@ from litestar.testing import TestClient
 from tests.conftest import Auth
 from tests.integration.warranty.helpers import create_plant, entitle, new_asset, new_ticket
 
-pytestmark = pytest.mark.integration
-
 
 def setup_vehicle(client: TestClient, auth: Auth) -> tuple[dict[str, str], str, str]:  # type: ignore[type-arg]
     headers = auth("dispatcher")

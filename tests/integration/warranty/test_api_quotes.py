@@ -16,8 +16,6 @@ from storage.migrate import sync_url
 from tests.conftest import Auth
 from tests.integration.warranty.helpers import create_plant, new_asset, new_ticket
 
-pytestmark = pytest.mark.integration
-
 
 def paid_ticket(client: TestClient, auth: Auth) -> tuple[dict[str, str], dict[str, Any]]:  # type: ignore[type-arg]
     """wear_lines reported on the first uncovered day (2025-04-15): paid (R-WA-4, R-WA-7)."""

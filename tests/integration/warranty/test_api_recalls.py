@@ -10,8 +10,6 @@ from storage.migrate import sync_url
 from tests.conftest import Auth
 from tests.integration.warranty.helpers import create_plant, new_asset
 
-pytestmark = pytest.mark.integration
-
 
 def recall(client: TestClient, headers: dict[str, str], **body: object) -> tuple[int, dict]:  # type: ignore[type-arg]
     response = client.post("/api/v1/recalls", json=body, headers=headers)

@@ -14,8 +14,6 @@ from dispatch.warranty.registry import BUILTIN_POLICIES_DIR, load_policies
 from tests.conftest import Auth
 from tests.integration.warranty.helpers import create_plant, new_asset
 
-pytestmark = pytest.mark.integration
-
 
 def status(client: TestClient, headers: dict[str, str], asset_id: str, on: str) -> dict:  # type: ignore[type-arg]
     response = client.get(f"/api/v1/assets/{asset_id}/warranty", params={"on": on}, headers=headers)

@@ -1,4 +1,4 @@
-"""The composition root's rules (ADR 0002): controllers receive services, never repositories or
+"""The composition root's rules (ADR 0011): controllers receive services, never repositories or
 models; the import-linter contract says so and ``lint-imports`` enforces it on every change."""
 
 from __future__ import annotations

@@ -15,28 +15,46 @@ from dispatch.field_work import (
 )
 from dispatch.field_work.calendar import CHINA_TZ
 
-
-def _today_in_china() -> date:
-    return datetime.now(CHINA_TZ).date()
-
-
-def test_china_calendar_covers_the_current_year_r_fu_3() -> None:
-    """Fails when nobody added this year's State Council holiday notice."""
-    year = _today_in_china().year
-    assert china_calendar().covers(year), f"add {year} to dispatch/field_work/holidays_cn.toml"
-
-
 NEXT_YEAR_DUE = (12, 15)
 """The State Council publishes next year's holidays in November or early December (2025's on
-2024-11-12, 2026's on 2025-11-04). From mid-December on, a missing next year fails the build."""
+2024-11-12, 2026's on 2025-11-04). From mid-December on, next year's notice is required too."""
+
+DATA_REVIEWED = date(2026, 11, 28)
+"""The day ``holidays_cn.toml`` was last checked against the published notices. Move it forward
+when a new notice is added; the test below then demands the years required on that day."""
 
 
-def test_china_calendar_covers_the_next_year_r_fu_3() -> None:
-    """Fails from mid-December until next year's notice is in holidays_cn.toml."""
-    today = _today_in_china()
-    if (today.month, today.day) < NEXT_YEAR_DUE and not china_calendar().covers(today.year + 1):
-        pytest.skip(f"{today.year + 1} notice not added yet; required from {today.year}-12-15")
-    assert china_calendar().covers(today.year + 1), f"add {today.year + 1} to holidays_cn.toml"
+def required_years(today: date) -> set[int]:
+    """Years the calendar must cover on ``today`` (R-FU-3 deadlines count working days)."""
+    if (today.month, today.day) < NEXT_YEAR_DUE:
+        return {today.year}
+    return {today.year, today.year + 1}
+
+
+@pytest.mark.parametrize(
+    ("today", "years"),
+    [
+        (date(2026, 1, 1), {2026}),
+        (date(2026, 12, 14), {2026}),
+        (date(2026, 12, 15), {2026, 2027}),
+        (date(2027, 3, 1), {2027}),
+    ],
+)
+def test_required_years_follow_the_publication_date_r_fu_3(today: date, years: set[int]) -> None:
+    assert required_years(today) == years
+
+
+def test_china_calendar_covers_the_years_required_when_last_reviewed_r_fu_3() -> None:
+    """The data covers every year required on ``DATA_REVIEWED`` (the date is injected, not today)."""
+    missing = sorted(y for y in required_years(DATA_REVIEWED) if not china_calendar().covers(y))
+    assert not missing, f"add {missing} to dispatch/field_work/holidays_cn.toml"
+
+
+def test_a_calendar_missing_next_year_is_caught_from_mid_december_r_fu_3() -> None:
+    """The check above can fail: a calendar with 2026 only is short on 2026-12-15."""
+    only_2026 = OfficialCalendar(years=frozenset({2026}), holidays=frozenset(), workdays=frozenset())
+    assert all(only_2026.covers(y) for y in required_years(date(2026, 12, 14)))
+    assert not all(only_2026.covers(y) for y in required_years(date(2026, 12, 15)))
 
 
 def test_make_up_workdays_fall_on_weekends_and_holidays_are_days_off() -> None:

@@ -12,6 +12,7 @@ import random
 import numpy as np
 import pytest
 
+from bench.vrptw import SOLOMON_DIR as SOLOMON
 from dispatch.planning.routing import (
     Problem,
     RoutingMatrix,
@@ -35,7 +36,6 @@ from dispatch.planning.routing.local_search import (
 )
 
 from ._helpers import engineer, problem
-from .test_routing_vrplib import SOLOMON
 
 
 def _instance(n: int, seed: int, fleet: int = 12, width: int = 300) -> Problem:
@@ -119,7 +119,6 @@ def test_solve_with_own_search_share_returns_a_valid_complete_plan() -> None:
     assert plan.distance <= plan.stats["own_distance"]
 
 
-@pytest.mark.skipif(not SOLOMON.is_dir(), reason="shared benchmark data not present")
 def test_r101_search_reaches_within_three_percent_of_bks_quickly() -> None:
     from dispatch.planning.routing.vrplib import read_instance
 

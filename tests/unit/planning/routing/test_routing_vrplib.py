@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
+from bench.vrptw import DATA_DIR, HOMBERGER_200_DIR, load_bks
+from bench.vrptw import SOLOMON_DIR as SOLOMON
 from dispatch.planning.routing import Solution, SolveParams, solve, validate
 from dispatch.planning.routing.schedule import schedule
 from dispatch.planning.routing.vrplib import read_instance, read_solution, route_distance, tenths
-
-SOLOMON = Path(__file__).resolve().parents[4] / "shared" / "bench" / "vrptw" / "solomon"
-
-pytestmark = pytest.mark.skipif(not SOLOMON.is_dir(), reason="shared benchmark data not present")
 
 
 def test_r101_bks_distance_recomputed_from_the_sol_file() -> None:
@@ -43,3 +37,13 @@ def test_c101_solves_feasibly_with_a_solution_limit() -> None:
     plan = solve(inst.problem, SolveParams(time_limit_s=None, solution_limit=200))
     assert validate(inst.problem, plan) == []
     assert plan.unassigned == ()
+
+
+def test_every_kept_instance_has_its_solution_and_dimacs_bks() -> None:
+    """The data in ``bench/data/vrptw`` is complete: 56 Solomon + 60 GH-200, each ``.sol``'s cost is the BKS."""
+    files = sorted(SOLOMON.glob("*.vrp")) + sorted(HOMBERGER_200_DIR.glob("*.vrp"))
+    assert len(files) == 116
+    bks = load_bks(DATA_DIR / "bks.csv", files)
+    for vrp in files:
+        _, cost = read_solution(vrp.with_suffix(".sol"))
+        assert bks[vrp.stem] == cost, vrp.name
