@@ -1,6 +1,6 @@
 """The work-order state machine as data, and ``apply``, the one pure function that runs it.
 
-Issue 5 main path: assigned –accept→ accepted –depart→ en_route –arrive→ on_site
+The main path (R-OS-1…5): assigned –accept→ accepted –depart→ en_route –arrive→ on_site
 –checklist_done→ on_site (checked) –start_work→ working –test_run_done, product_check_done→
 awaiting_signoff –customer_signed→ awaiting_return_approval –approve_return (QA)→
 return_approved –complete→ completed –report_filed→ reported. Side paths: decline, pause /

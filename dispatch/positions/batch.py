@@ -28,7 +28,7 @@ from dispatch.positions.fix import (
 )
 
 MAX_BATCH = 1000
-"""Issue 5: a batch holds up to 1,000 positions."""
+"""A batch holds up to 1,000 positions (docs/field-engineers.md)."""
 
 
 def parse_batch(

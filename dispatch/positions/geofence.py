@@ -13,7 +13,7 @@ from geo.coordinates import LonLat
 from geo.geodesic import geodesic_m
 
 DEFAULT_ARRIVAL_RADIUS_M = 150.0
-"""Issue 5: configurable, 150 m by default."""
+"""Configurable (``AFTERSALES_GEOFENCE_RADIUS_M``), 150 m by default."""
 
 
 def distance_to_site_m(fix: PositionFix, site: LonLat) -> float:

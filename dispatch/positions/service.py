@@ -249,7 +249,7 @@ class PositionService:
         )
 
     async def _geofence(self, good: Sequence[PositionRow]) -> tuple[uuid.UUID, ...]:
-        """Issue 5: a plausible fix within the radius of an en-route job's site marks arrival."""
+        """R-DI-2: a plausible fix within the radius of an en-route job's site marks arrival."""
         if not good:
             return ()
         by_tech: dict[uuid.UUID, list[PositionRow]] = defaultdict(list)

@@ -1,6 +1,6 @@
 """Domain errors of the warranty core. They carry no HTTP: ``api/errors.py`` maps them.
 
-Names follow the issue's vocabulary (``PolicyNotInForce``, ``UnknownComponentClass``) rather
+Names follow the warranty rules' vocabulary (``PolicyNotInForce``, ``UnknownComponentClass``) rather
 than ruff's ``…Error`` suffix convention. Every error has a ``field`` (the input it is about,
 or ``None``) so the API can fill the ``{"error", "detail", "field"}`` body without parsing
 messages.

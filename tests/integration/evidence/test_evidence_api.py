@@ -1,4 +1,4 @@
-"""Issue 6 through the API on both backends: upload URL → upload → complete → list (R-NW-1, R-NW-2).
+"""Evidence through the API on both backends: upload URL → upload → complete → list (R-NW-1, R-NW-2).
 
 "Done when": real JPEGs made here, with EXIF GPS/time written by Pillow, go through the upload
 URLs (presigned PUTs to the local S3 server, or the API's one-time URLs), are completed through

@@ -1,4 +1,4 @@
-"""Issue 6 "bad input and safety": clear 4xx, nothing half-stored (R-NW-1)."""
+"""Evidence bad input and safety: clear 4xx, nothing half-stored (R-NW-1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 5 "done when": a scripted engineer day end to end through the API, online and offline.
+"""A scripted engineer day end to end through the API, online and offline.
 
 accept → depart → drive (OsmAnd query-string positions) → arrival by geofence → safety checklist
 (R-OS-1/2) → parts reported (R-NW-2) → repair → test run (R-OS-3) → product check (R-OS-4) →

@@ -53,7 +53,7 @@ def test_new_ticket_reaches_a_subscribed_console(served: Served, auth: Auth) -> 
     assert message["data"]["status"] == ticket["status"]
     assert message["data"]["lon"] == pytest.approx(ticket["site"]["lon"])  # type: ignore[index]
     assert event.id == str(message["id"])
-    assert elapsed < 2.0  # loose sanity bound (the 2 s); figures belong in bench/
+    assert elapsed < 2.0  # loose sanity bound (2 s); figures belong in bench/
 
 
 def test_state_change_made_in_one_process_reaches_a_console_on_another(

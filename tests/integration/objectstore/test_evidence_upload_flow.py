@@ -1,4 +1,4 @@
-"""Issue 6 "done when", below the API: phone-made JPEGs through presigned URLs (R-NW-1, R-NW-2).
+"""Below the API: phone-made JPEGs through presigned URLs (R-NW-1, R-NW-2).
 
 Real JPEGs with EXIF GPS/time go through presigned PUTs to the local S3 server; "complete"
 reads them back, checks them and assesses trust: high for a photo on site during the visit,

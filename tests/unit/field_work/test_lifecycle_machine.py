@@ -77,7 +77,7 @@ def test_product_check_then_test_run_also_reaches_signoff_r_os_3_r_os_4(job: Job
 
 
 def test_not_allowed_carries_state_and_allowed_events(job: JobFactory) -> None:
-    """Issue 5: a transition not allowed answers 409 with the state and the allowed ones."""
+    """A transition not allowed answers 409 with the state and the allowed ones."""
     r = job().refused(E.ARRIVE)
     assert r.code is RejectionCode.NOT_ALLOWED
     assert r.state is S.ASSIGNED

@@ -104,7 +104,7 @@ def test_query_invalid_input_names_the_field(params: dict[str, str], field: str)
 
 
 def test_timestamp_more_than_a_day_in_the_future_is_invalid() -> None:
-    """Issue 5 "Bad input": timestamps more than a day in the future → 400."""
+    """Bad input: timestamps more than a day in the future → 400."""
     ahead = str(int(NOW.timestamp()) + 86_400 + 60)
     with pytest.raises(InvalidPosition, match="future") as err:
         parse_osmand_query(_query(timestamp=ahead), now=NOW)
