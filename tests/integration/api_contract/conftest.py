@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from api.auth import issue_token
 from dispatch.access.principal import Role
 from tests.conftest import SECRET
-from tests.integration.console.server import AFTERSALES, Served, serve
+from tests.integration.console.server import Served, serve
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,9 @@ def demo_served(module_database: str, tmp_path_factory: pytest.TempPathFactory) 
     home = tmp_path_factory.mktemp("contract")
     env = {**os.environ, "AFTERSALES_HOME": str(home), "AFTERSALES_DATABASE_URL": module_database}
     env["AFTERSALES_SECRET_KEY"] = SECRET
-    subprocess.run([str(AFTERSALES), "demo"], env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "demo"], env=env, check=True, capture_output=True, timeout=120
+    )
     with serve(module_database, Path(home)) as instance:
         yield instance
 
