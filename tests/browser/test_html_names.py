@@ -9,14 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import Auth
 from tests.integration.console.server import Served
 from tests.integration.customer_tracking.served import live_job
 from tests.integration.helpers import YANTAI, site_at
-
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 XSS = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'
 OUTLET = f"Outlet {XSS}"

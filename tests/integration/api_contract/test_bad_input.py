@@ -15,8 +15,6 @@ from litestar.testing import TestClient
 from tests.conftest import Auth
 from tests.integration.helpers import YANTAI, call, create_plant, site_at
 
-pytestmark = pytest.mark.integration
-
 
 def _count(client: TestClient, headers: dict[str, str], path: str) -> int:  # type: ignore[type-arg]
     response = client.get(path, headers=headers)

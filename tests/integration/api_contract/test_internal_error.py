@@ -14,7 +14,6 @@ from api.app import create_app
 from api.settings import Settings
 from tests.conftest import Auth
 
-pytestmark = pytest.mark.integration
 LEAK = "SELECT phone FROM customers WHERE name = 'Qingdao Sanitation'"
 
 

@@ -30,8 +30,6 @@ from api.openapi import operations
 from api.settings import Settings
 from tests.integration.console.server import Served
 
-pytestmark = pytest.mark.integration
-
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -10,13 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import Auth
 from tests.integration.console.server import Served
 from tests.integration.field_work.helpers import Job, create_job
 
-pytestmark = pytest.mark.integration
 REPLAYS = 8
 ROUNDS = 6
 

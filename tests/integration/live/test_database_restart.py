@@ -28,8 +28,6 @@ from tests.integration.console.server import Served, SseEvent, SseReader, serve,
 from tests.integration.customer_tracking.served import live_job
 from tests.integration.helpers import call, site_at
 
-pytestmark = pytest.mark.integration
-
 DOWN_S = 3.0
 """How long the database stays down."""
 

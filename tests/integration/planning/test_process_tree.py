@@ -13,13 +13,10 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.conftest import Auth
 from tests.integration.console.server import serve
 from tests.integration.helpers import YANTAI, call, site_at
-
-pytestmark = pytest.mark.integration
 
 
 def _stat(pid: int) -> tuple[int, str, int] | None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 from sqlalchemy import text
 
 from api.composition import make_engine
@@ -22,8 +21,6 @@ from api.settings import Settings
 from tests.conftest import SECRET
 from tests.integration.console.server import serve
 from tests.integration.customer_tracking.served import live_job
-
-pytestmark = pytest.mark.integration
 
 
 def test_access_log_redacts_device_secrets_and_tracking_tokens(module_database: str, tmp_path: Path) -> None:

@@ -15,8 +15,6 @@ from api.security_headers import content_security_policy
 from api.settings import Settings
 from tests.conftest import Auth
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def limited(settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
