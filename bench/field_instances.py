@@ -65,7 +65,7 @@ def generate(
         team, lon, lat = teams[0] if i < plant_share else teams[1 + (i - plant_share) % outlets]
         home = _near(rng, lon, lat, 15)
         skills = frozenset(rng.sample(FAULTS[:-1], rng.randint(3, 5)))
-        sick = ()
+        sick: tuple[Interval, ...] = ()
         if rng.random() < 0.03:
             sick = (Interval(now, now + timedelta(days=1)),)
         staff.append(Engineer(f"e{i:03d}", f"engineer {i}", team, home[0], home[1], "home", skills, sick))

@@ -21,8 +21,6 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +30,7 @@ from typing import Any
 import httpx
 
 from api.auth import issue_token
-from bench.http_preview import free_port, wait_healthy
+from api.serving import served
 from bench.network_seed import YANTAI, prepare
 from dispatch.access.principal import Role
 
@@ -158,39 +156,27 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.parallel <= 64 or not 0 < args.megabytes < 20:
         raise SystemExit("--parallel must be 1 … 64 and --megabytes below the 20 MB evidence limit")
     url, plant_id = prepare(args.home, "bench_uploads", 0)
-    port = free_port()
     env = {
-        **os.environ,
         "AFTERSALES_DATABASE_URL": url,
         "AFTERSALES_SECRET_KEY": SECRET,
         "AFTERSALES_HOME": str(args.home),
-        "AFTERSALES_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
+    with served(env) as server:
+        base = server.base_url
         body = b"\xff\xd8\xff\xe0" + os.urandom(int(args.megabytes * MB) - 4)
         real = targets(base, str(plant_id), body, args.parallel)
         forged = [
             (f"{base}/api/v1/objects/uploads/forged{i}.AAAA", headers) for i, (_, headers) in enumerate(real)
         ]
-        with Sampler(server.pid) as sampler:
+        pid = server.process.pid
+        with Sampler(pid) as sampler:
             result = {
                 "parallel": args.parallel,
                 "megabytes": args.megabytes,
-                "forged_token": phase(sampler, server.pid, forged, body),
-                "real_uploads": phase(sampler, server.pid, real, body),
+                "forged_token": phase(sampler, pid, forged, body),
+                "real_uploads": phase(sampler, pid, real, body),
             }
         print(json.dumps(result))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     return 0
 
 

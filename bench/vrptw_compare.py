@@ -40,7 +40,7 @@ def _pyvrp(path: Path, seconds: float, seed: int) -> list[list[int]]:
 
 
 def _vroom(inst: Instance, seconds: float) -> list[list[int]]:
-    import vroom  # type: ignore[import-untyped]
+    import vroom
 
     p = inst.problem
     shift = p.vehicles[0].shifts[0]
