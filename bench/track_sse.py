@@ -155,7 +155,12 @@ def setup(base: str, plant_id: str) -> tuple[str, dict[str, Any]]:
         }
         departed = datetime.now(UTC) - timedelta(hours=1)
         for kind in ("accept", "depart"):
-            body: dict[str, object] = {"id": str(uuid.uuid4()), "type": kind, "at": departed.isoformat(), "data": {}}
+            body: dict[str, object] = {
+                "id": str(uuid.uuid4()),
+                "type": kind,
+                "at": departed.isoformat(),
+                "data": {},
+            }
             post(f"/api/v1/work-orders/{order['id']}/events", body, engineer)
         token = post(f"/api/v1/tickets/{ticket['id']}/tracking-links", {})["token"]
     return token, {"technician_id": tech["id"], "engineer": engineer, "departed": departed}
