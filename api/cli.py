@@ -7,7 +7,8 @@ import asyncio
 import os
 import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -56,6 +57,18 @@ def cmd_demo(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def with_served_public_url(settings: Settings, host: str, port: int, environ: Mapping[str, str]) -> Settings:
+    """Without ``AFTERSALES_PUBLIC_URL``, links (device ingest, uploads, tracking pages) name the
+    address actually served, not a default port. A wildcard host cannot be reached as such: the
+    links then use loopback, and a deployment sets ``AFTERSALES_PUBLIC_URL``."""
+    if environ.get("AFTERSALES_PUBLIC_URL", ""):
+        return settings
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in reachable:
+        reachable = f"[{reachable}]"
+    return replace(settings, public_url=f"http://{reachable}:{port}")
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Serve until SIGTERM/SIGINT; in-flight requests get ``--graceful-timeout`` seconds to finish.
 
@@ -66,9 +79,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from api.access_log import uvicorn_log_config
 
     url = _database(settings)
+    settings = with_served_public_url(settings, args.host, args.port, os.environ)
     if args.demo:
         cmd_demo(settings, args)
     print(f"aftersales on http://{args.host}:{args.port}  (OpenAPI: /schema)")
+    print(f"links it hands out start with {settings.public_url}  (AFTERSALES_PUBLIC_URL)")
     print("a token for trying it out: aftersales token --role dispatcher", flush=True)
     common: dict[str, Any] = {
         "host": args.host,
@@ -79,6 +94,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     }
     if args.workers > 1:
         os.environ["AFTERSALES_DATABASE_URL"] = url
+        os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
         os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
         uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
         return 0

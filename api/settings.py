@@ -77,9 +77,13 @@ class Settings:
             shown_default="generated once into `$AFTERSALES_HOME/secret.key`",
         ),
     ] = None
-    public_url: Annotated[str, setting("the address clients use to reach this service (absolute links)")] = (
-        "http://127.0.0.1:8000"
-    )
+    public_url: Annotated[
+        str,
+        setting(
+            "the address clients use to reach this service (absolute links)",
+            shown_default="unset → the address `aftersales serve` listens on",
+        ),
+    ] = "http://127.0.0.1:8000"
     policy_dir: Annotated[
         Path | None, setting("extra dispatch policy presets (`*.toml`) loaded beside the built-in ones")
     ] = None

@@ -156,6 +156,14 @@ def read_key(value: object, field: str) -> str:
     return key
 
 
+def read_optional_key(value: object, field: str) -> str | None:
+    """A device identifier the client may leave out: the ingest URL's secret already names the
+    device (a stock OsmAnd install sends only what its URL template names)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return read_key(value, field)
+
+
 def _number(value: object) -> float | None:
     """A float from a number or numeric string; ``None`` for anything else (bool included)."""
     if isinstance(value, bool):

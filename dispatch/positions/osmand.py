@@ -12,6 +12,10 @@ Two shapes arrive on the same endpoint:
   "battery": {"level": 0..1}}}``.
 
 Phones report unknown speed, heading, accuracy or battery as ``-1``: read as "unknown".
+
+``id`` / ``device_id`` are optional: the ingest URL's secret already names the device, and the
+OsmAnd app's default template sends only ``lat``, ``lon``, ``timestamp``, ``hdop``, ``altitude``,
+``speed`` and ``bearing``.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from dispatch.positions.fix import (
     read_battery,
     read_float,
     read_heading,
-    read_key,
     read_non_negative,
+    read_optional_key,
     read_point,
     read_speed,
     read_time,
@@ -41,7 +45,7 @@ def parse_osmand_query(
     speed_unit: SpeedUnit = SpeedUnit.KNOTS,
 ) -> PositionFix:
     """A ``PositionFix`` from the query parameters of one OsmAnd-protocol request."""
-    key = read_key(params.get("id") or params.get("deviceid"), "id")
+    key = read_optional_key(params.get("id") or params.get("deviceid"), "id")
     lat: object = params.get("lat")
     lon: object = params.get("lon")
     location = params.get("location")
@@ -69,7 +73,7 @@ def parse_osmand_json(body: object, *, now: datetime) -> PositionFix:
     """A ``PositionFix`` from the JSON body of a Traccar Client (speed always in m/s)."""
     if not isinstance(body, Mapping):
         raise InvalidPosition("body", "must be a JSON object")
-    key = read_key(body.get("device_id"), "device_id")
+    key = read_optional_key(body.get("device_id"), "device_id")
     location = body.get("location")
     if not isinstance(location, Mapping):
         raise InvalidPosition("location", "must be an object")

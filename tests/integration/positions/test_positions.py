@@ -100,6 +100,25 @@ def test_osmand_forms_and_unknown_device(client: TestClient, auth: Auth) -> None
     assert unknown.status_code == 400 and unknown.json()["error"] == "unknown_device"
 
 
+def test_stock_osmand_request_without_id(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
+    """A stock OsmAnd install: its default template names no ``id``; the path's secret does."""
+    job = create_job(client, auth)
+    _, path = register_device(client, job)
+    point = toward(job.site, 3000)
+    stock = {
+        "lat": point["lat"],
+        "lon": point["lon"],
+        "timestamp": int(T0.timestamp() * 1000),
+        "hdop": 4.0,
+        "altitude": 23.5,
+        "speed": 8.3,
+        "bearing": 91.0,
+    }
+    answer = client.get(path, params=stock)
+    assert answer.status_code == 200, answer.text
+    assert [(p["lat"], p["lon"]) for p in track(client, job)] == [(point["lat"], point["lon"])]
+
+
 def test_owntracks_location_other_types_and_empty_bodies(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
     job = create_job(client, auth)
     _, path = register_device(client, job, "owntracks")

@@ -79,8 +79,6 @@ def test_query_unknown_values_reported_as_minus_one_become_none() -> None:
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"lat": "30", "lon": "114", "timestamp": "1"}, "id"),
-        ({"id": " ", "lat": "30", "lon": "114", "timestamp": str(FIX_S)}, "id"),
         ({"id": "a", "lat": "95", "lon": "114", "timestamp": str(FIX_S)}, "lat"),
         ({"id": "a", "lat": "30", "lon": "181", "timestamp": str(FIX_S)}, "lon"),
         ({"id": "a", "lat": "x", "lon": "114", "timestamp": str(FIX_S)}, "lat"),
@@ -161,7 +159,7 @@ def test_json_form_numeric_device_id_is_accepted() -> None:
     ("body", "field"),
     [
         ([], "body"),
-        ({"location": {}}, "device_id"),
+        ({"location": {}}, "location.coords"),
         ({"device_id": "a"}, "location"),
         ({"device_id": "a", "location": {"timestamp": "2026-11-23T11:58:20Z"}}, "location.coords"),
         (
@@ -192,3 +190,22 @@ def test_json_form_invalid_input_names_the_field(body: object, field: str) -> No
     with pytest.raises(InvalidPosition) as err:
         parse_osmand_json(body, now=NOW)
     assert err.value.field == field
+
+
+def test_stock_osmand_template_needs_no_id() -> None:
+    """The OsmAnd app's default online-tracking URL template names only these parameters
+    (``lat={0}&lon={1}&timestamp={2}&hdop={3}&altitude={4}&speed={5}&bearing={6}``): the
+    device is the one whose secret is in the path."""
+    params = {
+        "lat": "30.5928",
+        "lon": "114.3055",
+        "timestamp": str(FIX_S * 1000),
+        "hdop": "4.0",
+        "altitude": "23.5",
+        "speed": "8.3",
+        "bearing": "91.0",
+    }
+    fix = parse_osmand_query(params, now=NOW, speed_unit=SpeedUnit.MPS)
+    assert fix.device_key is None
+    assert (fix.lat, fix.lon, fix.speed_mps, fix.heading) == (30.5928, 114.3055, 8.3, 91.0)
+    assert parse_osmand_query({**params, "id": "  "}, now=NOW).device_key is None
