@@ -128,11 +128,17 @@ def _limit(
     def identifier(request: Request[Any, Any, Any]) -> str:
         return f"{name}:{key(request)}"
 
+    async def check(request: Request[Any, Any, Any]) -> bool:
+        """``applies`` as a coroutine: Litestar runs a plain function given as the check in a
+        worker thread, a thread hop for every request the limiter sees (the checks only look at
+        the path and the headers, and a token's verification is cached)."""
+        return applies(request)
+
     config = RateLimitConfig(
         rate_limit=("minute", per_minute),
         exclude=_only_under(*prefixes),
         identifier_for_request=identifier,
-        check_throttle_handler=applies,
+        check_throttle_handler=check,
         middleware_class=HouseRateLimitMiddleware,
     )
     return config.middleware
