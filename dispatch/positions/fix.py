@@ -26,6 +26,7 @@ EARLIEST_FIX = datetime(2000, 1, 1, tzinfo=UTC)
 """Earlier fix times are a device without a clock (epoch 0), not a position."""
 
 _MS_THRESHOLD = 100_000_000_000  # 1e11: as seconds, year 5138; as milliseconds, 1973
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class SpeedUnit(StrEnum):
@@ -184,6 +185,6 @@ def _from_epoch(number: float, field: str) -> datetime:
         raise InvalidPosition(field, "must be a finite number")
     seconds = number / 1000.0 if abs(number) >= _MS_THRESHOLD else number
     try:
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+        return _EPOCH + timedelta(seconds=seconds)
     except OverflowError:
         raise InvalidPosition(field, f"is out of range: {number!r}") from None
