@@ -43,7 +43,9 @@ from dispatch.planning.lifeline import die_with_parent
 from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.runner import PlanRunner
 from dispatch.planning.service import PlanService
+from dispatch.positions.ingest import PositionIngest
 from dispatch.positions.service import PositionService, TrackingSettings
+from dispatch.positions.writer import PositionWriter
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.preview import PlantFactsCache, PreviewService
 from dispatch.tickets.service import TicketService
@@ -170,6 +172,8 @@ class Components:
     tracking_reads: TrackingReads
     track_views: ViewCache
     console_config: ConsoleConfig
+    position_writer: PositionWriter
+    """Group commit of position ingest (ADR 0014): one per process, like the pool."""
 
 
 def build_components(
@@ -195,6 +199,10 @@ def build_components(
         )
 
     reads = TrackingReads(read_sessions, tracking, clock)
+
+    def ingest(session: AsyncSession) -> PositionIngest:
+        return position_ingest(session, settings)
+
     return Components(
         settings=settings,
         secret=settings.resolved_secret(),
@@ -214,17 +222,19 @@ def build_components(
         tracking_reads=reads,
         track_views=ViewCache(reads),
         console_config=console_config(settings),
+        position_writer=PositionWriter(sessions, ingest),
     )
 
 
 @asynccontextmanager
 async def running(components: Components) -> AsyncIterator[None]:
-    """The app's lifespan: prepare the object store, and on exit stop the solves, the solver
-    processes and the connection pool (in that order)."""
+    """The app's lifespan: prepare the object store, and on exit finish the positions being
+    stored, stop the solves, the solver processes and the connection pool (in that order)."""
     await to_thread.run_sync(components.object_store.ensure_ready)
     try:
         yield
     finally:
+        await components.position_writer.close()
         await components.plan_runner.close()
         pool = components.plan_pool
         processes = list((pool._processes or {}).values())
@@ -307,6 +317,10 @@ def evidence_service(session: AsyncSession, c: Components) -> EvidenceService:
 
 
 def work_order_service(session: AsyncSession, c: Components) -> WorkOrderService:
+    return work_orders_on(session)
+
+
+def work_orders_on(session: AsyncSession) -> WorkOrderService:
     return WorkOrderService(
         WorkOrderRepository(session),
         TicketRepository(session),
@@ -315,19 +329,32 @@ def work_order_service(session: AsyncSession, c: Components) -> WorkOrderService
     )
 
 
+def tracking_settings(settings: Settings) -> TrackingSettings:
+    return TrackingSettings(
+        arrival_radius_m=settings.geofence_radius_m,
+        max_speed_kmh=settings.max_speed_kmh,
+        max_accuracy_m=settings.max_accuracy_m,
+        public_url=settings.public_url,
+    )
+
+
+def position_ingest(session: AsyncSession, settings: Settings) -> PositionIngest:
+    """One group of position requests on the writer's unit of work (ADR 0014)."""
+    return PositionIngest(
+        DeviceRepository(session),
+        PositionRepository(session),
+        work_orders_on(session),
+        tracking_settings(settings),
+    )
+
+
 def position_service(session: AsyncSession, c: Components) -> PositionService:
-    s = c.settings
     return PositionService(
         DeviceRepository(session),
         PositionRepository(session),
         TechnicianRepository(session),
-        work_order_service(session, c),
-        TrackingSettings(
-            arrival_radius_m=s.geofence_radius_m,
-            max_speed_kmh=s.max_speed_kmh,
-            max_accuracy_m=s.max_accuracy_m,
-            public_url=s.public_url,
-        ),
+        c.position_writer,
+        tracking_settings(c.settings),
     )
 
 

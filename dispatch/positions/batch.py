@@ -147,7 +147,7 @@ def _plain_item(item: object, now: datetime, ids: dict[str, UUID]) -> PositionFi
 def _plain_number(value: object) -> float | None:
     """A finite ``int`` or ``float`` as a float (``bool`` excluded); ``None`` for anything else."""
     if type(value) is float or type(value) is int:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if -math.inf < number < math.inf:
             return number
     return None

@@ -1,4 +1,9 @@
-"""Tracking devices and positions: bulk insert with deduplication, latest fix, partitions."""
+"""Tracking devices and positions: bulk insert with deduplication, latest fix, partitions.
+
+The ingest path asks few, wide questions: one statement finds every device a group of requests
+names (by id, by secret, a technician's own-app device), one reads what plausibility and the
+geofence need of every technician involved (latest fix, en-route jobs), one inserts all rows.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,34 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.errors import NotFound
 from storage.models import Device, LatestPosition, Position, Technician
+from storage.repositories.field_work import SiteOfJob
 from storage.unit_of_work import session_maker, unit_of_work
+
+_DEVICES = text(
+    """
+    (SELECT 'id' AS found_by, id::text AS key, id, technician_id, speed_unit, active
+       FROM devices WHERE id = ANY(CAST(:ids AS uuid[])))
+    UNION ALL
+    (SELECT 'secret', secret, id, technician_id, speed_unit, active
+       FROM devices WHERE secret = ANY(CAST(:secrets AS text[])) AND active)
+    UNION ALL
+    (SELECT DISTINCT ON (d.technician_id) 'app', d.technician_id::text, d.id, d.technician_id,
+            d.speed_unit, d.active
+       FROM devices d
+      WHERE d.technician_id = ANY(CAST(:technicians AS uuid[])) AND d.protocol = 'app' AND d.active
+      ORDER BY d.technician_id, d.created_at)
+    """
+)
+
+_CONTEXT = text(
+    """
+    SELECT t.id, l.lon, l.lat, l.fix_time, w.id, ST_X(k.site::geometry), ST_Y(k.site::geometry)
+    FROM unnest(CAST(:technicians AS uuid[])) AS t(id)
+    LEFT JOIN latest_positions l ON l.technician_id = t.id
+    LEFT JOIN work_orders w ON w.technician_id = t.id AND w.state = :en_route
+    LEFT JOIN tickets k ON k.id = w.ticket_id
+    """
+)
 
 _INSERT = text(
     """
@@ -77,10 +109,39 @@ class DeviceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceRow:
+    """What the ingest path needs of a device found by id or secret."""
+
+    id: uuid.UUID
+    technician_id: uuid.UUID
+    speed_unit: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLookup:
+    """The devices one group of requests names: by id (active or not), by secret (active only),
+    and each technician's own-app device (the oldest active one)."""
+
+    by_id: dict[uuid.UUID, DeviceRow]
+    by_secret: dict[str, DeviceRow]
+    app: dict[uuid.UUID, DeviceRef]
+
+
+@dataclass(frozen=True, slots=True)
 class LatestFix:
     lon: float
     lat: float
     fix_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicianContext:
+    """What storing a technician's fixes needs to know: the latest plausible fix (jump flags) and
+    the jobs the technician is en route to (geofence arrival; none for most technicians)."""
+
+    latest: LatestFix | None
+    en_route: tuple[SiteOfJob, ...] = ()
 
 
 def month_start(moment: datetime) -> datetime:
@@ -100,6 +161,26 @@ class DeviceRepository:
 
     async def by_secret(self, secret: str) -> Device | None:
         return await self.session.scalar(select(Device).where(Device.secret == secret, Device.active))
+
+    async def lookup(
+        self, ids: Sequence[uuid.UUID], secrets: Sequence[str], app_technicians: Sequence[uuid.UUID]
+    ) -> DeviceLookup:
+        """Every device a group of ingest requests names, in one statement."""
+        found = DeviceLookup({}, {}, {})
+        if not (ids or secrets or app_technicians):
+            return found
+        rows = await self.session.execute(
+            _DEVICES, {"ids": list(ids), "secrets": list(secrets), "technicians": list(app_technicians)}
+        )
+        for found_by, key, device_id, technician_id, speed_unit, active in rows:
+            device = DeviceRow(device_id, technician_id, speed_unit, active)
+            if found_by == "id":
+                found.by_id[device_id] = device
+            elif found_by == "secret":
+                found.by_secret[key] = device
+            else:
+                found.app[technician_id] = DeviceRef(device_id, technician_id)
+        return found
 
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Device]:
         if not ids:
@@ -147,7 +228,9 @@ class PositionRepository:
         a partition made for a request that later fails still exists for the next one."""
         connection = await self.session.connection()
         known = self._known_months.setdefault(str(connection.sync_engine.url), set())
-        months = {month_start(t) for t in fix_times} - known
+        utc = (t if t.tzinfo is UTC else t.astimezone(UTC) for t in fix_times)
+        months = {datetime(year, month, 1, tzinfo=UTC) for year, month in {(t.year, t.month) for t in utc}}
+        months -= known
         if not months:
             return
         async with unit_of_work(session_maker(AsyncEngine(connection.sync_engine))) as own:
@@ -210,6 +293,24 @@ class PositionRepository:
             ).where(LatestPosition.technician_id.in_(list(technician_ids)))
         )
         return {tech: LatestFix(lon, lat, fix_time) for tech, lon, lat, fix_time in rows}
+
+    async def context(
+        self, technician_ids: Sequence[uuid.UUID], en_route_state: str
+    ) -> dict[uuid.UUID, TechnicianContext]:
+        """Each technician's latest plausible fix and en-route jobs (in ``en_route_state``), in
+        one statement; the partial index on en-route work orders keeps the job side cheap."""
+        if not technician_ids:
+            return {}
+        rows = await self.session.execute(
+            _CONTEXT, {"technicians": list(technician_ids), "en_route": en_route_state}
+        )
+        latest: dict[uuid.UUID, LatestFix | None] = {}
+        jobs: dict[uuid.UUID, list[SiteOfJob]] = {}
+        for tech, lon, lat, fix_time, work_order_id, site_lon, site_lat in rows:
+            latest[tech] = LatestFix(lon, lat, fix_time) if fix_time is not None else None
+            if work_order_id is not None:
+                jobs.setdefault(tech, []).append(SiteOfJob(work_order_id, tech, site_lon, site_lat))
+        return {tech: TechnicianContext(fix, tuple(jobs.get(tech, ()))) for tech, fix in latest.items()}
 
     async def latest_one(self, technician_id: uuid.UUID) -> LatestPosition:
         found = await self.session.get(LatestPosition, technician_id)

@@ -1,0 +1,345 @@
+"""Storing the positions of a group of requests in one unit of work (group commit, ADR 0014).
+
+A request is parsed and checked against its caller where it arrived (``PositionService``); what
+needs the database travels as a ``Submission`` to the process's ``PositionWriter``, which hands
+every submission waiting at that moment to ``PositionIngest.store`` in one transaction:
+
+1. one statement finds every device the group names (by id, by secret, own-app devices);
+2. each submission is resolved on its own: an unknown device or technician, a device bound to
+   someone else, a bad OsmAnd field is *that* submission's error, not the group's;
+3. own-app devices are made for the technicians that still need one;
+4. one statement reads each technician's latest plausible fix and en-route jobs;
+5. fixes are flagged (R-DI-9) in (technician, fix time) order, one multi-row insert stores them
+   dropping (device, fix time) duplicates, arrival is checked only for technicians en route
+   (R-DI-2), and each technician's newest plausible fix becomes the latest position.
+
+``stored`` counts what the insert reported as inserted: a fix sent twice, within one request or
+by two requests of the group, is stored once and counted for the first that sent it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dispatch.errors import NotPermitted
+from dispatch.field_work.service import WorkOrderService
+from dispatch.field_work.states import WorkOrderState
+from dispatch.positions.errors import InvalidPosition, TrackingError, UnknownDevice
+from dispatch.positions.fix import Ignored, PositionFix, SpeedUnit
+from dispatch.positions.geofence import DEFAULT_ARRIVAL_RADIUS_M, arrived
+from dispatch.positions.plausibility import DEFAULT_MAX_ACCURACY_M, DEFAULT_MAX_SPEED_KMH, flag_fix
+from geo.coordinates import LonLat
+from storage.models import Device
+from storage.repositories.positions import (
+    DeviceLookup,
+    DeviceRef,
+    DeviceRepository,
+    PositionRepository,
+    PositionRow,
+    TechnicianContext,
+)
+from storage.scope import RowScope
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingSettings:
+    arrival_radius_m: float = DEFAULT_ARRIVAL_RADIUS_M
+    max_speed_kmh: float = DEFAULT_MAX_SPEED_KMH
+    max_accuracy_m: float = DEFAULT_MAX_ACCURACY_M
+    public_url: str = ""
+    """Where tracking clients reach this service (a device's ingest URL starts with it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    received: int
+    stored: int
+    duplicates: int
+    flagged: int
+    arrivals: tuple[uuid.UUID, ...] = ()
+
+
+NOTHING = IngestResult(0, 0, 0, 0)
+"""The answer to a request that carried no position (an OwnTracks transition)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSubmission:
+    """``POST /api/v1/positions``, parsed and checked against the caller's technician ids."""
+
+    fixes: tuple[PositionFix, ...]
+    device_ids: Mapping[int, uuid.UUID]
+    """Item index → device id, for the items sent with ``device_id``."""
+    rows: RowScope
+    """The caller's reach: every technician, or only its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSubmission:
+    """One stock-client request: the secret in its URL, and how to read its fix once the
+    device (and so its speed unit) is known. A secret names no device → ``UnknownDevice``."""
+
+    secret: str
+    read: Callable[[SpeedUnit], PositionFix | Ignored]
+
+
+Submission = BatchSubmission | DeviceSubmission
+Outcome = IngestResult | TrackingError | NotPermitted
+"""A submission's own answer: stored, or refused on its own without failing the group."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A submission whose every fix has a device (a technician id where that technician's
+    own-app device is still to be made in this unit of work), its own refusal, or its answer."""
+
+    fixes: Sequence[tuple[PositionFix, DeviceRef | uuid.UUID]] = ()
+    refused: TrackingError | NotPermitted | None = None
+    answer: IngestResult | None = None
+
+
+class PositionIngest:
+    """One group's work inside one unit of work (built per group on its session)."""
+
+    def __init__(
+        self,
+        devices: DeviceRepository,
+        positions: PositionRepository,
+        work_orders: WorkOrderService,
+        settings: TrackingSettings,
+    ) -> None:
+        self.devices = devices
+        self.positions = positions
+        self.work_orders = work_orders
+        self.settings = settings
+
+    async def store(self, group: Sequence[Submission]) -> list[Outcome]:
+        """Each submission's outcome, in order. Raises only what fails the whole unit of work
+        (the database); the writer then stores each submission alone."""
+        lookup = await self.devices.lookup(*_wanted(group))
+        unknown = await self._unknown_technicians(group, lookup)
+        resolved = [_resolve(submission, lookup, unknown) for submission in group]
+        app = await self._app_devices(resolved, lookup)
+        owned: list[tuple[int, PositionFix, DeviceRef]] = []
+        for k, r in enumerate(resolved):
+            owned.extend((k, fix, d if isinstance(d, DeviceRef) else app[d]) for fix, d in r.fixes)
+        counts = await self._store(owned, len(group))
+        return [_outcome(r, counts[k]) for k, r in enumerate(resolved)]
+
+    async def _unknown_technicians(self, group: Sequence[Submission], lookup: DeviceLookup) -> set[uuid.UUID]:
+        named = {f.technician_id for s in group if isinstance(s, BatchSubmission) for f in s.fixes}
+        without = sorted(t for t in named if t is not None and t not in lookup.app)
+        if not without:
+            return set()
+        return set(without) - await self.devices.existing_technicians(without)
+
+    async def _app_devices(
+        self, resolved: Sequence[_Resolved], lookup: DeviceLookup
+    ) -> dict[uuid.UUID, DeviceRef]:
+        """Own-app devices for the technicians of accepted submissions that have none yet."""
+        needed = sorted({d for r in resolved for _, d in r.fixes if isinstance(d, uuid.UUID)})
+        new = [
+            Device(
+                id=uuid.uuid4(),
+                technician_id=tech,
+                protocol="app",
+                speed_unit=SpeedUnit.MPS.value,
+                secret=secrets.token_urlsafe(24),
+            )
+            for tech in needed
+        ]
+        if new:
+            await self.devices.add_all(new)
+        return {d.technician_id: DeviceRef(d.id, d.technician_id) for d in new}
+
+    async def _store(self, owned: Sequence[tuple[int, PositionFix, DeviceRef]], count: int) -> list[_Count]:
+        counts = [_Count() for _ in range(count)]
+        if not owned:
+            return counts
+        technicians = sorted({device.technician_id for _, _, device in owned})
+        context = await self.positions.context(technicians, WorkOrderState.EN_ROUTE.value)
+        ordered = sorted(owned, key=lambda o: (o[2].technician_id, o[1].fix_time))
+        rows = self._flagged(ordered, context)
+        owners = [k for k, _, _ in ordered]
+        for k in owners:
+            counts[k].received += 1
+        inserted = set(await self.positions.insert(rows))
+        stored: list[tuple[int, PositionRow]] = []
+        for k, row in zip(owners, rows, strict=True):
+            key = (row.device_id, row.fix_time)
+            if key in inserted:  # the first row with the key is the one the insert kept
+                inserted.discard(key)
+                stored.append((k, row))
+                counts[k].stored += 1
+                counts[k].flagged += bool(row.flags)
+        good = [(k, row) for k, row in stored if not row.flags]
+        for k, work_order_id in await self._geofence(good, context):
+            counts[k].arrivals.append(work_order_id)
+        await self.positions.upsert_latest(_newest(row for _, row in good))
+        return counts
+
+    def _flagged(
+        self,
+        ordered: Sequence[tuple[int, PositionFix, DeviceRef]],
+        context: Mapping[uuid.UUID, TechnicianContext],
+    ) -> list[PositionRow]:
+        """Rows with their plausibility flags, each fix judged against its technician's latest
+        unflagged fix before it (stored, or earlier in this group)."""
+        previous: dict[uuid.UUID, PositionFix | None] = {}
+        for tech, known in context.items():
+            last = known.latest
+            previous[tech] = (
+                None if last is None else PositionFix(lon=last.lon, lat=last.lat, fix_time=last.fix_time)
+            )
+        rows: list[PositionRow] = []
+        for _, fix, device in ordered:
+            tech = device.technician_id
+            before = previous.get(tech)
+            flags = flag_fix(
+                before,
+                fix,
+                max_speed_kmh=self.settings.max_speed_kmh,
+                max_accuracy_m=self.settings.max_accuracy_m,
+            )
+            if not flags and (before is None or fix.fix_time >= before.fix_time):
+                previous[tech] = fix
+            rows.append(_row(fix, device, tuple(flag.value for flag in flags)))
+        return rows
+
+    async def _geofence(
+        self, good: Sequence[tuple[int, PositionRow]], context: Mapping[uuid.UUID, TechnicianContext]
+    ) -> list[tuple[int, uuid.UUID]]:
+        """R-DI-2: a plausible fix within the radius of an en-route job's site marks arrival.
+        Only technicians en route are looked at: for the others there is nothing to decide."""
+        by_tech: dict[uuid.UUID, list[tuple[int, PositionRow]]] = defaultdict(list)
+        for k, row in good:
+            if context[row.technician_id].en_route:
+                by_tech[row.technician_id].append((k, row))
+        arrivals: list[tuple[int, uuid.UUID]] = []
+        for tech, rows in by_tech.items():
+            for job in context[tech].en_route:
+                site = LonLat(job.lon, job.lat)
+                for k, row in sorted(rows, key=lambda r: r[1].fix_time):
+                    fix = PositionFix(lon=row.lon, lat=row.lat, fix_time=row.fix_time)
+                    if arrived(fix, site, self.settings.arrival_radius_m):
+                        await self.work_orders.arrive_by_geofence(
+                            job.work_order_id, row.fix_time, fix.point, str(row.device_id)
+                        )
+                        arrivals.append((k, job.work_order_id))
+                        break
+        return arrivals
+
+
+@dataclass(slots=True)
+class _Count:
+    """What happened to one submission's fixes."""
+
+    received: int = 0
+    stored: int = 0
+    flagged: int = 0
+    arrivals: list[uuid.UUID] = field(default_factory=list)
+
+
+def _wanted(group: Sequence[Submission]) -> tuple[list[uuid.UUID], list[str], list[uuid.UUID]]:
+    """Device ids, secrets and technicians (for their own-app device) named by the group."""
+    ids: set[uuid.UUID] = set()
+    named: set[str] = set()
+    technicians: set[uuid.UUID] = set()
+    for submission in group:
+        if isinstance(submission, DeviceSubmission):
+            named.add(submission.secret)
+            continue
+        ids.update(submission.device_ids.values())
+        technicians.update(f.technician_id for f in submission.fixes if f.technician_id is not None)
+    return sorted(ids), sorted(named), sorted(technicians)
+
+
+def _resolve(submission: Submission, lookup: DeviceLookup, unknown: set[uuid.UUID]) -> _Resolved:
+    try:
+        if isinstance(submission, DeviceSubmission):
+            return _resolve_device(submission, lookup)
+        return _Resolved(fixes=_resolve_batch(submission, lookup, unknown))
+    except (TrackingError, NotPermitted) as refused:
+        return _Resolved(refused=refused)
+
+
+def _resolve_device(submission: DeviceSubmission, lookup: DeviceLookup) -> _Resolved:
+    """The device first (an unknown secret is refused before any field is read)."""
+    device = lookup.by_secret.get(submission.secret)
+    if device is None:
+        raise UnknownDevice()
+    fix = submission.read(SpeedUnit(device.speed_unit))
+    if isinstance(fix, Ignored):
+        return _Resolved(answer=NOTHING)
+    return _Resolved(fixes=[(fix, DeviceRef(device.id, device.technician_id))])
+
+
+def _resolve_batch(
+    submission: BatchSubmission, lookup: DeviceLookup, unknown: set[uuid.UUID]
+) -> list[tuple[PositionFix, DeviceRef | uuid.UUID]]:
+    """Each item's device, in the order the API promises: an unknown technician (first index)
+    before an unknown device or one bound to someone else (each at its index)."""
+    fixes = submission.fixes
+    for i, fix in enumerate(fixes):
+        if fix.technician_id in unknown:
+            raise InvalidPosition(f"positions[{i}].technician_id", "unknown technician", i)
+    rows = submission.rows
+    resolved: list[tuple[PositionFix, DeviceRef | uuid.UUID]] = []
+    for i, fix in enumerate(fixes):
+        device: DeviceRef | uuid.UUID
+        if i in submission.device_ids:
+            row = lookup.by_id.get(submission.device_ids[i])
+            if row is None or not row.active:
+                raise InvalidPosition(f"positions[{i}].device_id", "unknown device", i)
+            device = DeviceRef(row.id, row.technician_id)
+        else:
+            assert fix.technician_id is not None
+            device = lookup.app.get(fix.technician_id, fix.technician_id)
+        technician = device.technician_id if isinstance(device, DeviceRef) else device
+        if not rows.everything and technician != rows.technician_id:
+            raise NotPermitted(f"positions[{i}]: the device is not bound to the caller")
+        resolved.append((fix, device))
+    return resolved
+
+
+def _outcome(resolved: _Resolved, count: _Count) -> Outcome:
+    if resolved.refused is not None:
+        return resolved.refused
+    if resolved.answer is not None:
+        return resolved.answer
+    return IngestResult(
+        received=count.received,
+        stored=count.stored,
+        duplicates=count.received - count.stored,
+        flagged=count.flagged,
+        arrivals=tuple(count.arrivals),
+    )
+
+
+def _newest(rows: Iterable[PositionRow]) -> list[PositionRow]:
+    """Each technician's newest row (the latest-position upsert takes one row per technician)."""
+    newest: dict[uuid.UUID, PositionRow] = {}
+    for row in rows:
+        if row.technician_id not in newest or row.fix_time > newest[row.technician_id].fix_time:
+            newest[row.technician_id] = row
+    return list(newest.values())
+
+
+def _row(fix: PositionFix, device: DeviceRef, flags: tuple[str, ...]) -> PositionRow:
+    return PositionRow(
+        device_id=device.id,
+        technician_id=device.technician_id,
+        fix_time=fix.fix_time,
+        lon=fix.lon,
+        lat=fix.lat,
+        accuracy_m=fix.accuracy_m,
+        speed_mps=fix.speed_mps,
+        heading=fix.heading,
+        altitude_m=fix.altitude_m,
+        battery=fix.battery,
+        flags=flags,
+    )

@@ -1,0 +1,116 @@
+"""Group commit for position ingest (ADR 0014).
+
+Phones send small, frequent requests; one transaction each spends most of its time on what every
+transaction costs (a pooled connection, BEGIN, COMMIT with its WAL flush and live-event NOTIFY)
+and serialises on the technicians' ``latest_positions`` rows. The writer stores all submissions
+that are waiting at one moment in one unit of work, and answers each request after that unit of
+work committed: an acknowledged position is still a stored one.
+
+One group is in flight per process; what arrives meanwhile waits for the next, so the groups
+grow with the load by themselves and nothing waits on a timer. A group whose transaction fails
+is stored again submission by submission, each in its own transaction, so one request that the
+database refuses fails alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dispatch.positions.ingest import BatchSubmission, IngestResult, Outcome, PositionIngest, Submission
+from storage.unit_of_work import unit_of_work
+
+MAX_GROUP_FIXES = 5_000
+"""A group takes waiting submissions up to this many fixes (at least one submission)."""
+
+_Waiting = tuple[Submission, asyncio.Future[IngestResult]]
+
+
+class PositionWriter:
+    """Per process, long-lived: ``await write(submission)`` answers once it is committed."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ingest: Callable[[AsyncSession], PositionIngest],
+        max_group_fixes: int = MAX_GROUP_FIXES,
+    ) -> None:
+        self._sessions = sessions
+        self._ingest = ingest
+        self._max_fixes = max_group_fixes
+        self._waiting: list[_Waiting] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def write(self, submission: Submission) -> IngestResult:
+        """Store ``submission`` with whatever else is waiting; its own result or refusal."""
+        future: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
+        self._waiting.append((submission, future))
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain(), name="aftersales-positions")
+        return await future
+
+    async def close(self) -> None:
+        """Let the groups already waiting finish (the app is stopping)."""
+        while (draining := self._draining) is not None:
+            await asyncio.wait([draining])
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                await self._write(self._take())
+        except BaseException:
+            for _, future in self._waiting:
+                future.cancel()
+            self._waiting.clear()
+            raise
+        finally:
+            self._draining = None
+
+    def _take(self) -> list[_Waiting]:
+        """The oldest waiting submissions up to the group's size; abandoned ones dropped."""
+        group: list[_Waiting] = []
+        fixes = 0
+        while self._waiting and (not group or fixes + _size(self._waiting[0][0]) <= self._max_fixes):
+            submission, future = self._waiting.pop(0)
+            if not future.done():  # the caller went away before its turn: nothing to answer
+                group.append((submission, future))
+                fixes += _size(submission)
+        return group
+
+    async def _write(self, group: Sequence[_Waiting]) -> None:
+        if not group:
+            return
+        try:
+            outcomes = await self._in_one_transaction([submission for submission, _ in group])
+        except asyncio.CancelledError:
+            for _, future in group:
+                future.cancel()
+            raise
+        except Exception as failure:
+            if len(group) == 1:
+                _settle(group[0][1], failure)
+                return
+            for waiting in group:  # find the one the database refuses: each alone
+                await self._write([waiting])
+            return
+        for (_, future), outcome in zip(group, outcomes, strict=True):
+            _settle(future, outcome)
+
+    async def _in_one_transaction(self, submissions: Sequence[Submission]) -> list[Outcome]:
+        async with unit_of_work(self._sessions) as session:
+            return await self._ingest(session).store(submissions)
+
+
+def _size(submission: Submission) -> int:
+    return max(1, len(submission.fixes)) if isinstance(submission, BatchSubmission) else 1
+
+
+def _settle(future: asyncio.Future[IngestResult], outcome: Outcome | Exception) -> None:
+    if future.done():  # the caller is gone: its fixes are stored, nobody waits for the count
+        return
+    if isinstance(outcome, IngestResult):
+        future.set_result(outcome)
+    else:
+        future.set_exception(outcome)
