@@ -98,9 +98,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
         uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
         return 0
-    from api.app import create_app
+    from api.app import served_app
 
-    uvicorn.run(create_app(settings.with_database(url)), **common)
+    uvicorn.run(served_app(settings.with_database(url)), **common)
     return 0
 
 

@@ -167,15 +167,10 @@ class PositionIngest:
         owners = [k for k, _, _ in ordered]
         for k in owners:
             counts[k].received += 1
-        inserted = set(await self.positions.insert(rows))
-        stored: list[tuple[int, PositionRow]] = []
-        for k, row in zip(owners, rows, strict=True):
-            key = (row.device_id, row.fix_time)
-            if key in inserted:  # the first row with the key is the one the insert kept
-                inserted.discard(key)
-                stored.append((k, row))
-                counts[k].stored += 1
-                counts[k].flagged += bool(row.flags)
+        stored = [(owners[i], rows[i]) for i in await self.positions.insert(rows)]
+        for k, row in stored:  # of a repeated key, the insert kept the first row
+            counts[k].stored += 1
+            counts[k].flagged += bool(row.flags)
         good = [(k, row) for k, row in stored if not row.flags]
         for k, work_order_id in await self._geofence(good, context):
             counts[k].arrivals.append(work_order_id)

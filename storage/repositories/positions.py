@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -49,30 +50,45 @@ _CONTEXT = text(
 
 _INSERT = text(
     """
-    INSERT INTO positions (device_id, fix_time, technician_id, lon, lat, accuracy_m, speed_mps,
-                           heading, altitude_m, battery, flags)
-    SELECT d, t, tech, x, y, acc, spd, hdg, alt, bat,
-           CASE WHEN f = '' THEN '{}'::text[] ELSE string_to_array(f, ',') END
-    FROM unnest(CAST(:device AS uuid[]), CAST(:fix_time AS timestamptz[]), CAST(:tech AS uuid[]),
-                CAST(:lon AS float8[]), CAST(:lat AS float8[]), CAST(:acc AS float4[]),
-                CAST(:spd AS float4[]), CAST(:hdg AS float4[]), CAST(:alt AS float4[]),
-                CAST(:bat AS float4[]), CAST(:flags AS text[]))
-         AS u(d, t, tech, x, y, acc, spd, hdg, alt, bat, f)
-    ON CONFLICT (device_id, fix_time) DO NOTHING
-    RETURNING device_id, fix_time
+    WITH input AS (
+        SELECT * FROM ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS (
+                device_id uuid, fix_time timestamptz, technician_id uuid, lon float8, lat float8,
+                accuracy_m float8, speed_mps float8, heading float8, altitude_m float8,
+                battery float8, flags text[]))
+             WITH ORDINALITY AS r(device_id, fix_time, technician_id, lon, lat, accuracy_m,
+                                  speed_mps, heading, altitude_m, battery, flags, n)
+    ), stored AS (
+        INSERT INTO positions (device_id, fix_time, technician_id, lon, lat, accuracy_m, speed_mps,
+                               heading, altitude_m, battery, flags)
+        SELECT device_id, fix_time, technician_id, lon, lat, accuracy_m::float4, speed_mps::float4,
+               heading::float4, altitude_m::float4, battery::float4, coalesce(flags, '{}')
+        FROM input ORDER BY n
+        ON CONFLICT (device_id, fix_time) DO NOTHING
+        RETURNING device_id, fix_time
+    )
+    SELECT coalesce(array_agg(n ORDER BY n), '{}') FROM (
+        SELECT min(input.n) AS n
+        FROM stored JOIN input USING (device_id, fix_time)
+        GROUP BY device_id, fix_time
+    ) AS first_of_each
     """
 )
+"""Rows travel as one JSON text, not eleven arrays: the driver checks each element of an array
+parameter for nesting (``collections.abc`` checks, slow in Python), msgspec writes the JSON in C,
+and PostgreSQL reads it back exactly (float8 text round-trips; the REAL columns are cast from
+float8 in SQL as the driver would). The answer is the 1-based ordinals of the rows inserted
+(the first of any repeated key; the others conflict), not the keys: nothing to build per row."""
 
 _UPSERT_LATEST = text(
     """
     INSERT INTO latest_positions AS l (technician_id, device_id, fix_time, position, lon, lat,
                                        accuracy_m, speed_mps, heading, altitude_m, battery)
-    SELECT tech, d, t, ST_SetSRID(ST_MakePoint(x, y), 4326)::geography, x, y, acc, spd, hdg, alt, bat
-    FROM unnest(CAST(:tech AS uuid[]), CAST(:device AS uuid[]), CAST(:fix_time AS timestamptz[]),
-                CAST(:lon AS float8[]), CAST(:lat AS float8[]), CAST(:acc AS float4[]),
-                CAST(:spd AS float4[]), CAST(:hdg AS float4[]), CAST(:alt AS float4[]),
-                CAST(:bat AS float4[]))
-         AS u(tech, d, t, x, y, acc, spd, hdg, alt, bat)
+    SELECT technician_id, device_id, fix_time, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography,
+           lon, lat, accuracy_m::float4, speed_mps::float4, heading::float4, altitude_m::float4,
+           battery::float4
+    FROM json_to_recordset(CAST(:rows AS json)) AS r(
+            device_id uuid, fix_time timestamptz, technician_id uuid, lon float8, lat float8,
+            accuracy_m float8, speed_mps float8, heading float8, altitude_m float8, battery float8)
     ON CONFLICT (technician_id) DO UPDATE SET
         device_id = excluded.device_id, fix_time = excluded.fix_time, received_at = now(),
         position = excluded.position, lon = excluded.lon, lat = excluded.lat,
@@ -82,10 +98,12 @@ _UPSERT_LATEST = text(
     """
 )
 
+_JSON = msgspec.json.Encoder()
 
-@dataclass(frozen=True, slots=True)
-class PositionRow:
-    """One fix ready to store; ``flags`` are plausibility flags (empty = plausible)."""
+
+class PositionRow(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One fix ready to store; ``flags`` are plausibility flags (empty = plausible). A msgspec
+    struct: its fields are the columns, and a group's rows go to the database as one JSON text."""
 
     device_id: uuid.UUID
     technician_id: uuid.UUID
@@ -238,50 +256,21 @@ class PositionRepository:
                 await own.execute(text("SELECT ensure_positions_partition(:at)"), {"at": month})
         known.update(months)
 
-    async def insert(self, rows: Sequence[PositionRow]) -> list[tuple[uuid.UUID, datetime]]:
+    async def insert(self, rows: Sequence[PositionRow]) -> list[int]:
         """Insert, dropping (device, fix time) duplicates (``ON CONFLICT DO NOTHING``, also within
-        ``rows``); returns the key of each row actually stored — one entry per stored row."""
+        ``rows``); returns the index in ``rows`` of each row actually stored, ascending."""
         if not rows:
             return []
         await self.ensure_partitions([r.fix_time for r in rows])
-        result = await self.session.execute(
-            _INSERT,
-            {
-                "device": [r.device_id for r in rows],
-                "fix_time": [r.fix_time for r in rows],
-                "tech": [r.technician_id for r in rows],
-                "lon": [r.lon for r in rows],
-                "lat": [r.lat for r in rows],
-                "acc": [r.accuracy_m for r in rows],
-                "spd": [r.speed_mps for r in rows],
-                "hdg": [r.heading for r in rows],
-                "alt": [r.altitude_m for r in rows],
-                "bat": [r.battery for r in rows],
-                "flags": [",".join(r.flags) for r in rows],
-            },
-        )
-        return [(device, fix_time) for device, fix_time in result]
+        ordinals = await self.session.scalar(_INSERT, {"rows": _JSON.encode(rows).decode()})
+        return [n - 1 for n in ordinals or ()]
 
     async def upsert_latest(self, rows: Sequence[PositionRow]) -> None:
         """Make each row its technician's latest fix unless a later one is stored already.
         ``rows`` must hold at most one row per technician."""
         if not rows:
             return
-        await self.session.execute(
-            _UPSERT_LATEST,
-            {
-                "tech": [r.technician_id for r in rows],
-                "device": [r.device_id for r in rows],
-                "fix_time": [r.fix_time for r in rows],
-                "lon": [r.lon for r in rows],
-                "lat": [r.lat for r in rows],
-                "acc": [r.accuracy_m for r in rows],
-                "spd": [r.speed_mps for r in rows],
-                "hdg": [r.heading for r in rows],
-                "alt": [r.altitude_m for r in rows],
-                "bat": [r.battery for r in rows],
-            },
-        )
+        await self.session.execute(_UPSERT_LATEST, {"rows": _JSON.encode(rows).decode()})
 
     async def latest(self, technician_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, LatestFix]:
         """The latest plausible fix of each technician (plain tuples: this is the ingest path)."""
