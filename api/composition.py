@@ -44,7 +44,7 @@ from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.runner import PlanRunner
 from dispatch.planning.service import PlanService
 from dispatch.positions.ingest import PositionIngest
-from dispatch.positions.service import PositionService, TrackingSettings
+from dispatch.positions.service import PositionIntake, PositionService, TrackingSettings
 from dispatch.positions.writer import PositionWriter
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.preview import PlantFactsCache, PreviewService
@@ -353,7 +353,6 @@ def position_service(session: AsyncSession, c: Components) -> PositionService:
         DeviceRepository(session),
         PositionRepository(session),
         TechnicianRepository(session),
-        c.position_writer,
         tracking_settings(c.settings),
     )
 
@@ -457,6 +456,7 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "tracking_reads": _constant(components.tracking_reads),
         "track_views": _constant(components.track_views),
         "console_config": _constant(components.console_config),
+        "intake": _constant(PositionIntake(components.position_writer)),
     }
     provided["previews"] = _on_read_session(preview_service, components)
     for name, build in SERVICES.items():

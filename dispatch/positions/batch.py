@@ -16,8 +16,11 @@ from uuid import UUID
 
 from dispatch.positions.errors import InvalidPosition
 from dispatch.positions.fix import (
+    EARLIEST_FIX,
+    MAX_FUTURE,
     PositionFix,
     SpeedUnit,
+    epoch_time,
     read_battery,
     read_float,
     read_heading,
@@ -103,9 +106,8 @@ def _plain_item(item: object, now: datetime, ids: dict[str, UUID]) -> PositionFi
         or not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0)
     ):
         return None
-    try:
-        fix_time = read_time(item.get("fix_time"), "fix_time", now)
-    except InvalidPosition:
+    fix_time = _plain_time(item.get("fix_time"), now)
+    if fix_time is None:
         return None
     accuracy, speed, heading = item.get("accuracy_m"), item.get("speed_mps"), item.get("heading")
     altitude, battery = item.get("altitude_m"), item.get("battery")
@@ -142,6 +144,22 @@ def _plain_item(item: object, now: datetime, ids: dict[str, UUID]) -> PositionFi
         altitude_m=altitude,
         battery=battery,
     )
+
+
+def _plain_time(value: object, now: datetime) -> datetime | None:
+    """``read_time`` of an epoch number (what our app sends) without its field name; a text
+    goes through ``read_time`` itself, and anything it would refuse is ``None``."""
+    number = _plain_number(value)
+    if number is None:
+        try:
+            return read_time(value, "fix_time", now)
+        except InvalidPosition:
+            return None
+    try:
+        fix_time = epoch_time(number)
+    except OverflowError:
+        return None
+    return fix_time if EARLIEST_FIX <= fix_time <= now + MAX_FUTURE else None
 
 
 def _plain_number(value: object) -> float | None:

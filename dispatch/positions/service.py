@@ -36,7 +36,14 @@ from storage.models import Device, LatestPosition, Position
 from storage.repositories.network import TechnicianRepository
 from storage.repositories.positions import DeviceRepository, PositionRepository
 
-__all__ = ["DeviceCreate", "IngestResult", "PositionService", "TrackingSettings", "remove_old_positions"]
+__all__ = [
+    "DeviceCreate",
+    "IngestResult",
+    "PositionIntake",
+    "PositionService",
+    "TrackingSettings",
+    "remove_old_positions",
+]
 
 PROTOCOLS = ("osmand", "owntracks", "app")
 DEFAULT_SPEED_UNIT = {"osmand": SpeedUnit.KNOTS, "owntracks": SpeedUnit.KMH, "app": SpeedUnit.MPS}
@@ -50,39 +57,12 @@ class DeviceCreate:
     speed_unit: str | None = None
 
 
-class PositionService:
-    def __init__(
-        self,
-        devices: DeviceRepository,
-        positions: PositionRepository,
-        technicians: TechnicianRepository,
-        writer: PositionWriter,
-        settings: TrackingSettings,
-    ) -> None:
-        self.devices = devices
-        self.positions = positions
-        self.technicians = technicians
-        self.writer = writer
-        self.settings = settings
+class PositionIntake:
+    """The ingest endpoints: parse, check the caller, hand the request to the process's writer.
+    Long-lived and without a unit of work of its own: the writer's groups have theirs."""
 
-    async def register(self, caller: Principal, data: DeviceCreate) -> Device:
-        require_self(caller, Resource.DEVICE, Action.CREATE, data.technician_id)
-        if data.protocol not in PROTOCOLS:
-            raise InvalidInput("protocol", f"protocol must be one of: {', '.join(PROTOCOLS)}")
-        try:
-            unit = SpeedUnit(data.speed_unit) if data.speed_unit else DEFAULT_SPEED_UNIT[data.protocol]
-        except ValueError:
-            allowed = ", ".join(u.value for u in SpeedUnit)
-            raise InvalidInput("speed_unit", f"speed_unit must be one of: {allowed}") from None
-        await self.technicians.get(data.technician_id)
-        return await self.devices.add(
-            Device(
-                technician_id=data.technician_id,
-                protocol=data.protocol,
-                speed_unit=unit.value,
-                secret=secrets.token_urlsafe(24),
-            )
-        )
+    def __init__(self, writer: PositionWriter) -> None:
+        self.writer = writer
 
     async def ingest_batch(self, caller: Principal, items: object) -> IngestResult:
         """``POST /api/v1/positions``: all items valid and bound to the caller, or nothing stored."""
@@ -122,6 +102,41 @@ class PositionService:
             return parse_owntracks(body, now=datetime.now(UTC))
 
         return await self.writer.write(DeviceSubmission(secret, read))
+
+
+class PositionService:
+    """Devices, tracks and latest positions, on the request's unit of work."""
+
+    def __init__(
+        self,
+        devices: DeviceRepository,
+        positions: PositionRepository,
+        technicians: TechnicianRepository,
+        settings: TrackingSettings,
+    ) -> None:
+        self.devices = devices
+        self.positions = positions
+        self.technicians = technicians
+        self.settings = settings
+
+    async def register(self, caller: Principal, data: DeviceCreate) -> Device:
+        require_self(caller, Resource.DEVICE, Action.CREATE, data.technician_id)
+        if data.protocol not in PROTOCOLS:
+            raise InvalidInput("protocol", f"protocol must be one of: {', '.join(PROTOCOLS)}")
+        try:
+            unit = SpeedUnit(data.speed_unit) if data.speed_unit else DEFAULT_SPEED_UNIT[data.protocol]
+        except ValueError:
+            allowed = ", ".join(u.value for u in SpeedUnit)
+            raise InvalidInput("speed_unit", f"speed_unit must be one of: {allowed}") from None
+        await self.technicians.get(data.technician_id)
+        return await self.devices.add(
+            Device(
+                technician_id=data.technician_id,
+                protocol=data.protocol,
+                speed_unit=unit.value,
+                secret=secrets.token_urlsafe(24),
+            )
+        )
 
     async def track(
         self, caller: Principal, technician_id: uuid.UUID, start: datetime | None, end: datetime | None
