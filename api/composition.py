@@ -222,7 +222,7 @@ def build_components(
         tracking_reads=reads,
         track_views=ViewCache(reads),
         console_config=console_config(settings),
-        position_writer=PositionWriter(sessions, ingest),
+        position_writer=PositionWriter(engine, sessions, ingest),
     )
 
 

@@ -15,12 +15,13 @@ database refuses fails alone.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dispatch.positions.ingest import BatchSubmission, IngestResult, Outcome, PositionIngest, Submission
-from storage.unit_of_work import unit_of_work
+from storage.unit_of_work import connection_sessions, unit_of_work
 
 MAX_GROUP_FIXES = 5_000
 """A group takes waiting submissions up to this many fixes (at least one submission)."""
@@ -33,14 +34,16 @@ class PositionWriter:
 
     def __init__(
         self,
+        engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         ingest: Callable[[AsyncSession], PositionIngest],
         max_group_fixes: int = MAX_GROUP_FIXES,
     ) -> None:
+        self._engine = engine
         self._sessions = sessions
         self._ingest = ingest
         self._max_fixes = max_group_fixes
-        self._waiting: list[_Waiting] = []
+        self._waiting: deque[_Waiting] = deque()
         self._draining: asyncio.Task[None] | None = None
 
     async def write(self, submission: Submission) -> IngestResult:
@@ -59,48 +62,86 @@ class PositionWriter:
     async def _drain(self) -> None:
         try:
             while self._waiting:
-                await self._write(self._take())
-        except BaseException:
+                await self._burst()
+        except Exception as failure:  # a defect here: every request still waiting hears of it
             for _, future in self._waiting:
-                future.cancel()
+                _settle(future, failure)
+            self._waiting.clear()
+        except BaseException:
+            _cancel(self._waiting)
             self._waiting.clear()
             raise
         finally:
             self._draining = None
+
+    async def _burst(self) -> None:
+        """Groups back to back on one connection while submissions keep coming: the pool's
+        liveness check (three round trips) is paid once per burst, not once per group. A group
+        that fails ends the burst (the connection may be what failed); its submissions are then
+        stored one by one on connections of their own."""
+        try:
+            connection = await self._engine.connect()
+        except Exception as failure:  # no database: the oldest group hears it, the next tries again
+            for _, future in self._take():
+                _settle(future, failure)
+            return
+        try:
+            await self._groups(connection_sessions(connection))
+        finally:
+            await connection.close()
+
+    async def _groups(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        while self._waiting:
+            group = self._take()
+            try:
+                outcomes = await self._in_one_transaction(sessions, group)
+            except asyncio.CancelledError:
+                _cancel(group)
+                raise
+            except Exception as failure:
+                await self._alone(group, failure)
+                return
+            for (_, future), outcome in zip(group, outcomes, strict=True):
+                _settle(future, outcome)
 
     def _take(self) -> list[_Waiting]:
         """The oldest waiting submissions up to the group's size; abandoned ones dropped."""
         group: list[_Waiting] = []
         fixes = 0
         while self._waiting and (not group or fixes + _size(self._waiting[0][0]) <= self._max_fixes):
-            submission, future = self._waiting.pop(0)
+            submission, future = self._waiting.popleft()
             if not future.done():  # the caller went away before its turn: nothing to answer
                 group.append((submission, future))
                 fixes += _size(submission)
         return group
 
-    async def _write(self, group: Sequence[_Waiting]) -> None:
-        if not group:
+    async def _alone(self, group: Sequence[_Waiting], failure: Exception) -> None:
+        """After a failed group: each submission in its own unit of work, so that only the one
+        the database refuses fails (a group of one has its answer already)."""
+        if len(group) == 1:
+            _settle(group[0][1], failure)
             return
-        try:
-            outcomes = await self._in_one_transaction([submission for submission, _ in group])
-        except asyncio.CancelledError:
-            for _, future in group:
-                future.cancel()
-            raise
-        except Exception as failure:
-            if len(group) == 1:
-                _settle(group[0][1], failure)
-                return
-            for waiting in group:  # find the one the database refuses: each alone
-                await self._write([waiting])
-            return
-        for (_, future), outcome in zip(group, outcomes, strict=True):
-            _settle(future, outcome)
+        for waiting in group:
+            try:
+                outcomes = await self._in_one_transaction(self._sessions, [waiting])
+            except asyncio.CancelledError:
+                _cancel(group)
+                raise
+            except Exception as refused:
+                _settle(waiting[1], refused)
+            else:
+                _settle(waiting[1], outcomes[0])
 
-    async def _in_one_transaction(self, submissions: Sequence[Submission]) -> list[Outcome]:
-        async with unit_of_work(self._sessions) as session:
-            return await self._ingest(session).store(submissions)
+    async def _in_one_transaction(
+        self, sessions: async_sessionmaker[AsyncSession], group: Sequence[_Waiting]
+    ) -> list[Outcome]:
+        async with unit_of_work(sessions) as session:
+            return await self._ingest(session).store([submission for submission, _ in group])
+
+
+def _cancel(group: Iterable[_Waiting]) -> None:
+    for _, future in group:
+        future.cancel()
 
 
 def _size(submission: Submission) -> int:
