@@ -1,15 +1,15 @@
 """Storing the positions of a group of requests in one unit of work (group commit, ADR 0014).
 
-A request is parsed and checked against its caller where it arrived (``PositionService``); what
+A request is parsed and checked against its caller where it arrived (``PositionIntake``); what
 needs the database travels as a ``Submission`` to the process's ``PositionWriter``, which hands
 every submission waiting at that moment to ``PositionIngest.store`` in one transaction:
 
-1. one statement finds every device the group names (by id, by secret, own-app devices);
+1. one statement reads every device the group names (by id, by secret, own-app devices) and, for
+   every technician involved, the latest plausible fix and the en-route jobs;
 2. each submission is resolved on its own: an unknown device or technician, a device bound to
    someone else, a bad OsmAnd field is *that* submission's error, not the group's;
 3. own-app devices are made for the technicians that still need one;
-4. one statement reads each technician's latest plausible fix and en-route jobs;
-5. fixes are flagged (R-DI-9) in (technician, fix time) order, one multi-row insert stores them
+4. fixes are flagged (R-DI-9) in (technician, fix time) order, one multi-row insert stores them
    dropping (device, fix time) duplicates, arrival is checked only for technicians en route
    (R-DI-2), and each technician's newest plausible fix becomes the latest position.
 
@@ -35,6 +35,7 @@ from dispatch.positions.plausibility import DEFAULT_MAX_ACCURACY_M, DEFAULT_MAX_
 from geo.coordinates import LonLat
 from storage.models import Device
 from storage.repositories.positions import (
+    NO_CONTEXT,
     DeviceLookup,
     DeviceRef,
     DeviceRepository,
@@ -120,14 +121,15 @@ class PositionIngest:
     async def store(self, group: Sequence[Submission]) -> list[Outcome]:
         """Each submission's outcome, in order. Raises only what fails the whole unit of work
         (the database); the writer then stores each submission alone."""
-        lookup = await self.devices.lookup(*_wanted(group))
+        reads = await self.positions.ingest_reads(*_wanted(group), WorkOrderState.EN_ROUTE.value)
+        lookup = reads.devices
         unknown = await self._unknown_technicians(group, lookup)
         resolved = [_resolve(submission, lookup, unknown) for submission in group]
         app = await self._app_devices(resolved, lookup)
         owned: list[tuple[int, PositionFix, DeviceRef]] = []
         for k, r in enumerate(resolved):
             owned.extend((k, fix, d if isinstance(d, DeviceRef) else app[d]) for fix, d in r.fixes)
-        counts = await self._store(owned, len(group))
+        counts = await self._store(owned, len(group), reads.technicians)
         return [_outcome(r, counts[k]) for k, r in enumerate(resolved)]
 
     async def _unknown_technicians(self, group: Sequence[Submission], lookup: DeviceLookup) -> set[uuid.UUID]:
@@ -156,12 +158,15 @@ class PositionIngest:
             await self.devices.add_all(new)
         return {d.technician_id: DeviceRef(d.id, d.technician_id) for d in new}
 
-    async def _store(self, owned: Sequence[tuple[int, PositionFix, DeviceRef]], count: int) -> list[_Count]:
+    async def _store(
+        self,
+        owned: Sequence[tuple[int, PositionFix, DeviceRef]],
+        count: int,
+        context: Mapping[uuid.UUID, TechnicianContext],
+    ) -> list[_Count]:
         counts = [_Count() for _ in range(count)]
         if not owned:
             return counts
-        technicians = sorted({device.technician_id for _, _, device in owned})
-        context = await self.positions.context(technicians, WorkOrderState.EN_ROUTE.value)
         ordered = sorted(owned, key=lambda o: (o[2].technician_id, o[1].fix_time))
         rows = self._flagged(ordered, context)
         owners = [k for k, _, _ in ordered]
@@ -212,11 +217,11 @@ class PositionIngest:
         Only technicians en route are looked at: for the others there is nothing to decide."""
         by_tech: dict[uuid.UUID, list[tuple[int, PositionRow]]] = defaultdict(list)
         for k, row in good:
-            if context[row.technician_id].en_route:
+            if context.get(row.technician_id, NO_CONTEXT).en_route:
                 by_tech[row.technician_id].append((k, row))
         arrivals: list[tuple[int, uuid.UUID]] = []
         for tech, rows in by_tech.items():
-            for job in context[tech].en_route:
+            for job in context.get(tech, NO_CONTEXT).en_route:
                 site = LonLat(job.lon, job.lat)
                 for k, row in sorted(rows, key=lambda r: r[1].fix_time):
                     fix = PositionFix(lon=row.lon, lat=row.lat, fix_time=row.fix_time)

@@ -1,8 +1,9 @@
 """Tracking devices and positions: bulk insert with deduplication, latest fix, partitions.
 
 The ingest path asks few, wide questions: one statement finds every device a group of requests
-names (by id, by secret, a technician's own-app device), one reads what plausibility and the
-geofence need of every technician involved (latest fix, en-route jobs), one inserts all rows.
+names (by id, by secret, a technician's own-app device) and what plausibility and the geofence
+need of every technician involved (latest fix, en-route jobs); one inserts all rows; one moves
+the latest positions.
 """
 
 from __future__ import annotations
@@ -22,31 +23,41 @@ from storage.models import Device, LatestPosition, Position, Technician
 from storage.repositories.field_work import SiteOfJob
 from storage.unit_of_work import session_maker, unit_of_work
 
-_DEVICES = text(
+_INGEST_READS = text(
     """
-    (SELECT 'id' AS found_by, id::text AS key, id, technician_id, speed_unit, active
-       FROM devices WHERE id = ANY(CAST(:ids AS uuid[])))
+    WITH found AS (
+        (SELECT 'id' AS found_by, id::text AS key, id, technician_id, speed_unit, active
+           FROM devices WHERE id = ANY(CAST(:ids AS uuid[])))
+        UNION ALL
+        (SELECT 'secret', secret, id, technician_id, speed_unit, active
+           FROM devices WHERE secret = ANY(CAST(:secrets AS text[])) AND active)
+        UNION ALL
+        (SELECT DISTINCT ON (d.technician_id) 'app', d.technician_id::text, d.id, d.technician_id,
+                d.speed_unit, d.active
+           FROM devices d
+          WHERE d.technician_id = ANY(CAST(:technicians AS uuid[])) AND d.protocol = 'app' AND d.active
+          ORDER BY d.technician_id, d.created_at)
+    ), involved AS (
+        SELECT technician_id AS id FROM found
+        UNION
+        SELECT unnest(CAST(:technicians AS uuid[]))
+    )
+    SELECT found_by, key, id, technician_id, speed_unit, active, NULL::float8, NULL::float8,
+           NULL::timestamptz, NULL::uuid, NULL::float8, NULL::float8
+    FROM found
     UNION ALL
-    (SELECT 'secret', secret, id, technician_id, speed_unit, active
-       FROM devices WHERE secret = ANY(CAST(:secrets AS text[])) AND active)
-    UNION ALL
-    (SELECT DISTINCT ON (d.technician_id) 'app', d.technician_id::text, d.id, d.technician_id,
-            d.speed_unit, d.active
-       FROM devices d
-      WHERE d.technician_id = ANY(CAST(:technicians AS uuid[])) AND d.protocol = 'app' AND d.active
-      ORDER BY d.technician_id, d.created_at)
-    """
-)
-
-_CONTEXT = text(
-    """
-    SELECT t.id, l.lon, l.lat, l.fix_time, w.id, ST_X(k.site::geometry), ST_Y(k.site::geometry)
-    FROM unnest(CAST(:technicians AS uuid[])) AS t(id)
+    SELECT 'technician', NULL, NULL, t.id, NULL, NULL, l.lon, l.lat, l.fix_time, w.id,
+           ST_X(k.site::geometry), ST_Y(k.site::geometry)
+    FROM involved AS t
     LEFT JOIN latest_positions l ON l.technician_id = t.id
     LEFT JOIN work_orders w ON w.technician_id = t.id AND w.state = :en_route
     LEFT JOIN tickets k ON k.id = w.ticket_id
     """
 )
+"""Everything a group of ingest requests reads, in one round trip: the devices it names (by id,
+by secret, each named technician's oldest active own-app device), then, for every technician
+involved, the latest plausible fix and the en-route jobs (the partial index on en-route work
+orders keeps that side cheap)."""
 
 _INSERT = text(
     """
@@ -162,6 +173,16 @@ class TechnicianContext:
     en_route: tuple[SiteOfJob, ...] = ()
 
 
+NO_CONTEXT = TechnicianContext(None)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReads:
+    devices: DeviceLookup
+    technicians: dict[uuid.UUID, TechnicianContext]
+    """Every technician named or owning a device found (none of them may have a fix yet)."""
+
+
 def month_start(moment: datetime) -> datetime:
     utc = moment.astimezone(UTC)
     return datetime(utc.year, utc.month, 1, tzinfo=UTC)
@@ -179,26 +200,6 @@ class DeviceRepository:
 
     async def by_secret(self, secret: str) -> Device | None:
         return await self.session.scalar(select(Device).where(Device.secret == secret, Device.active))
-
-    async def lookup(
-        self, ids: Sequence[uuid.UUID], secrets: Sequence[str], app_technicians: Sequence[uuid.UUID]
-    ) -> DeviceLookup:
-        """Every device a group of ingest requests names, in one statement."""
-        found = DeviceLookup({}, {}, {})
-        if not (ids or secrets or app_technicians):
-            return found
-        rows = await self.session.execute(
-            _DEVICES, {"ids": list(ids), "secrets": list(secrets), "technicians": list(app_technicians)}
-        )
-        for found_by, key, device_id, technician_id, speed_unit, active in rows:
-            device = DeviceRow(device_id, technician_id, speed_unit, active)
-            if found_by == "id":
-                found.by_id[device_id] = device
-            elif found_by == "secret":
-                found.by_secret[key] = device
-            else:
-                found.app[technician_id] = DeviceRef(device_id, technician_id)
-        return found
 
     async def by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Device]:
         if not ids:
@@ -283,23 +284,40 @@ class PositionRepository:
         )
         return {tech: LatestFix(lon, lat, fix_time) for tech, lon, lat, fix_time in rows}
 
-    async def context(
-        self, technician_ids: Sequence[uuid.UUID], en_route_state: str
-    ) -> dict[uuid.UUID, TechnicianContext]:
-        """Each technician's latest plausible fix and en-route jobs (in ``en_route_state``), in
-        one statement; the partial index on en-route work orders keeps the job side cheap."""
-        if not technician_ids:
-            return {}
-        rows = await self.session.execute(
-            _CONTEXT, {"technicians": list(technician_ids), "en_route": en_route_state}
-        )
+    async def ingest_reads(
+        self,
+        ids: Sequence[uuid.UUID],
+        secrets: Sequence[str],
+        technicians: Sequence[uuid.UUID],
+        en_route_state: str,
+    ) -> IngestReads:
+        """Devices by id, by secret and the named technicians' own-app devices, and every involved
+        technician's latest plausible fix and jobs in ``en_route_state``: one round trip."""
+        devices = DeviceLookup({}, {}, {})
         latest: dict[uuid.UUID, LatestFix | None] = {}
         jobs: dict[uuid.UUID, list[SiteOfJob]] = {}
-        for tech, lon, lat, fix_time, work_order_id, site_lon, site_lat in rows:
-            latest[tech] = LatestFix(lon, lat, fix_time) if fix_time is not None else None
-            if work_order_id is not None:
-                jobs.setdefault(tech, []).append(SiteOfJob(work_order_id, tech, site_lon, site_lat))
-        return {tech: TechnicianContext(fix, tuple(jobs.get(tech, ()))) for tech, fix in latest.items()}
+        rows = await self.session.execute(
+            _INGEST_READS,
+            {
+                "ids": list(ids),
+                "secrets": list(secrets),
+                "technicians": list(technicians),
+                "en_route": en_route_state,
+            },
+        )
+        for found_by, key, device_id, tech, unit, active, lon, lat, fix_time, job, site_lon, site_lat in rows:
+            if found_by == "technician":
+                latest[tech] = LatestFix(lon, lat, fix_time) if fix_time is not None else None
+                if job is not None:
+                    jobs.setdefault(tech, []).append(SiteOfJob(job, tech, site_lon, site_lat))
+            elif found_by == "id":
+                devices.by_id[device_id] = DeviceRow(device_id, tech, unit, active)
+            elif found_by == "secret":
+                devices.by_secret[key] = DeviceRow(device_id, tech, unit, active)
+            else:
+                devices.app[tech] = DeviceRef(device_id, tech)
+        contexts = {tech: TechnicianContext(fix, tuple(jobs.get(tech, ()))) for tech, fix in latest.items()}
+        return IngestReads(devices, contexts)
 
     async def latest_one(self, technician_id: uuid.UUID) -> LatestPosition:
         found = await self.session.get(LatestPosition, technician_id)
