@@ -200,9 +200,6 @@ def build_components(
 
     reads = TrackingReads(read_sessions, tracking, clock)
 
-    def ingest(session: AsyncSession) -> PositionIngest:
-        return position_ingest(session, settings)
-
     return Components(
         settings=settings,
         secret=settings.resolved_secret(),
@@ -222,7 +219,9 @@ def build_components(
         tracking_reads=reads,
         track_views=ViewCache(reads),
         console_config=console_config(settings),
-        position_writer=PositionWriter(engine, sessions, ingest),
+        position_writer=PositionWriter(
+            engine, PositionIngest(sessions, work_orders_on, tracking_settings(settings))
+        ),
     )
 
 
@@ -335,16 +334,6 @@ def tracking_settings(settings: Settings) -> TrackingSettings:
         max_speed_kmh=settings.max_speed_kmh,
         max_accuracy_m=settings.max_accuracy_m,
         public_url=settings.public_url,
-    )
-
-
-def position_ingest(session: AsyncSession, settings: Settings) -> PositionIngest:
-    """One group of position requests on the writer's unit of work (ADR 0014)."""
-    return PositionIngest(
-        DeviceRepository(session),
-        PositionRepository(session),
-        work_orders_on(session),
-        tracking_settings(settings),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.errors import StorageError
 
@@ -34,12 +34,6 @@ class CommitFailed(StorageError):
 def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for units of work: objects stay readable after the commit (responses use them)."""
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-def connection_sessions(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    """Sessions for units of work one after another on one checked-out connection (the
-    position writer's bursts): each commits or rolls back its own transaction on it."""
-    return async_sessionmaker(connection, expire_on_commit=False)
 
 
 def read_only_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

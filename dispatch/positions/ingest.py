@@ -22,8 +22,10 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.errors import NotPermitted
 from dispatch.field_work.service import WorkOrderService
@@ -33,17 +35,17 @@ from dispatch.positions.fix import Ignored, PositionFix, SpeedUnit
 from dispatch.positions.geofence import DEFAULT_ARRIVAL_RADIUS_M, arrived
 from dispatch.positions.plausibility import DEFAULT_MAX_ACCURACY_M, DEFAULT_MAX_SPEED_KMH, flag_fix
 from geo.coordinates import LonLat
-from storage.models import Device
 from storage.repositories.positions import (
     NO_CONTEXT,
     DeviceLookup,
     DeviceRef,
-    DeviceRepository,
-    PositionRepository,
+    IngestStatements,
+    NewAppDevice,
     PositionRow,
     TechnicianContext,
 )
 from storage.scope import RowScope
+from storage.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,83 +106,73 @@ class _Resolved:
 
 
 class PositionIngest:
-    """One group's work inside one unit of work (built per group on its session)."""
+    """How one group of submissions is stored (long-lived, one per process, used by its writer).
+
+    The group's statements run on the writer's autocommit connection (``IngestStatements``): the
+    reads, then one statement that stores the rows and moves the latest positions — atomic on its
+    own, with no BEGIN or COMMIT round trip. A group with a technician en route is stored in a
+    unit of work instead, so that a fix and the arrival it marks are saved together."""
 
     def __init__(
         self,
-        devices: DeviceRepository,
-        positions: PositionRepository,
-        work_orders: WorkOrderService,
+        sessions: async_sessionmaker[AsyncSession],
+        work_orders: Callable[[AsyncSession], WorkOrderService],
         settings: TrackingSettings,
     ) -> None:
-        self.devices = devices
-        self.positions = positions
+        self.sessions = sessions
         self.work_orders = work_orders
         self.settings = settings
 
-    async def store(self, group: Sequence[Submission]) -> list[Outcome]:
-        """Each submission's outcome, in order. Raises only what fails the whole unit of work
-        (the database); the writer then stores each submission alone."""
-        reads = await self.positions.ingest_reads(*_wanted(group), WorkOrderState.EN_ROUTE.value)
-        lookup = reads.devices
-        unknown = await self._unknown_technicians(group, lookup)
-        resolved = [_resolve(submission, lookup, unknown) for submission in group]
-        app = await self._app_devices(resolved, lookup)
+    async def store(self, group: Sequence[Submission], statements: IngestStatements) -> list[Outcome]:
+        """Each submission's outcome, in order. Raises only what fails the whole group (the
+        database); the writer then stores each submission alone."""
+        reads = await statements.reads(*_wanted(group), WorkOrderState.EN_ROUTE.value)
+        unknown = await _unknown_technicians(group, reads.devices, statements)
+        resolved = [_resolve(submission, reads.devices, unknown) for submission in group]
+        app = await _app_devices(resolved, statements)
         owned: list[tuple[int, PositionFix, DeviceRef]] = []
         for k, r in enumerate(resolved):
             owned.extend((k, fix, d if isinstance(d, DeviceRef) else app[d]) for fix, d in r.fixes)
-        counts = await self._store(owned, len(group), reads.technicians)
+        counts = [_Count() for _ in group]
+        if owned:
+            await self._store(owned, counts, reads.technicians, statements)
         return [_outcome(r, counts[k]) for k, r in enumerate(resolved)]
-
-    async def _unknown_technicians(self, group: Sequence[Submission], lookup: DeviceLookup) -> set[uuid.UUID]:
-        named = {f.technician_id for s in group if isinstance(s, BatchSubmission) for f in s.fixes}
-        without = sorted(t for t in named if t is not None and t not in lookup.app)
-        if not without:
-            return set()
-        return set(without) - await self.devices.existing_technicians(without)
-
-    async def _app_devices(
-        self, resolved: Sequence[_Resolved], lookup: DeviceLookup
-    ) -> dict[uuid.UUID, DeviceRef]:
-        """Own-app devices for the technicians of accepted submissions that have none yet."""
-        needed = sorted({d for r in resolved for _, d in r.fixes if isinstance(d, uuid.UUID)})
-        new = [
-            Device(
-                id=uuid.uuid4(),
-                technician_id=tech,
-                protocol="app",
-                speed_unit=SpeedUnit.MPS.value,
-                secret=secrets.token_urlsafe(24),
-            )
-            for tech in needed
-        ]
-        if new:
-            await self.devices.add_all(new)
-        return {d.technician_id: DeviceRef(d.id, d.technician_id) for d in new}
 
     async def _store(
         self,
         owned: Sequence[tuple[int, PositionFix, DeviceRef]],
-        count: int,
+        counts: Sequence[_Count],
         context: Mapping[uuid.UUID, TechnicianContext],
-    ) -> list[_Count]:
-        counts = [_Count() for _ in range(count)]
-        if not owned:
-            return counts
+        statements: IngestStatements,
+    ) -> None:
         ordered = sorted(owned, key=lambda o: (o[2].technician_id, o[1].fix_time))
         rows = self._flagged(ordered, context)
         owners = [k for k, _, _ in ordered]
         for k in owners:
             counts[k].received += 1
-        stored = [(owners[i], rows[i]) for i in await self.positions.insert(rows)]
-        for k, row in stored:  # of a repeated key, the insert kept the first row
-            counts[k].stored += 1
-            counts[k].flagged += bool(row.flags)
-        good = [(k, row) for k, row in stored if not row.flags]
-        for k, work_order_id in await self._geofence(good, context):
+        if any(context.get(row.technician_id, NO_CONTEXT).en_route for row in rows):
+            stored, arrivals = await self._store_with_arrivals(rows, owners, context)
+        else:
+            stored, arrivals = await statements.store(rows), []
+        for i in stored:  # of a repeated key, the statement kept the first row
+            counts[owners[i]].stored += 1
+            counts[owners[i]].flagged += bool(rows[i].flags)
+        for k, work_order_id in arrivals:
             counts[k].arrivals.append(work_order_id)
-        await self.positions.upsert_latest(_newest(row for _, row in good))
-        return counts
+
+    async def _store_with_arrivals(
+        self,
+        rows: Sequence[PositionRow],
+        owners: Sequence[int],
+        context: Mapping[uuid.UUID, TechnicianContext],
+    ) -> tuple[list[int], list[tuple[int, uuid.UUID]]]:
+        """The rows and the geofence arrivals they mark (R-DI-2), in one unit of work: a retried
+        request finds its fixes stored and would not look at them again."""
+        async with unit_of_work(self.sessions) as session:
+            stored = await IngestStatements(session).store(rows)
+            good = [(owners[i], rows[i]) for i in stored if not rows[i].flags]
+            arrivals = await self._geofence(good, context, self.work_orders(session))
+        return stored, arrivals
 
     def _flagged(
         self,
@@ -211,7 +203,10 @@ class PositionIngest:
         return rows
 
     async def _geofence(
-        self, good: Sequence[tuple[int, PositionRow]], context: Mapping[uuid.UUID, TechnicianContext]
+        self,
+        good: Sequence[tuple[int, PositionRow]],
+        context: Mapping[uuid.UUID, TechnicianContext],
+        work_orders: WorkOrderService,
     ) -> list[tuple[int, uuid.UUID]]:
         """R-DI-2: a plausible fix within the radius of an en-route job's site marks arrival.
         Only technicians en route are looked at: for the others there is nothing to decide."""
@@ -226,7 +221,7 @@ class PositionIngest:
                 for k, row in sorted(rows, key=lambda r: r[1].fix_time):
                     fix = PositionFix(lon=row.lon, lat=row.lat, fix_time=row.fix_time)
                     if arrived(fix, site, self.settings.arrival_radius_m):
-                        await self.work_orders.arrive_by_geofence(
+                        await work_orders.arrive_by_geofence(
                             job.work_order_id, row.fix_time, fix.point, str(row.device_id)
                         )
                         arrivals.append((k, job.work_order_id))
@@ -242,6 +237,28 @@ class _Count:
     stored: int = 0
     flagged: int = 0
     arrivals: list[uuid.UUID] = field(default_factory=list)
+
+
+async def _unknown_technicians(
+    group: Sequence[Submission], lookup: DeviceLookup, statements: IngestStatements
+) -> set[uuid.UUID]:
+    """Technicians named by the group that have no own-app device and do not exist."""
+    named = {f.technician_id for s in group if isinstance(s, BatchSubmission) for f in s.fixes}
+    without = sorted(t for t in named if t is not None and t not in lookup.app)
+    if not without:
+        return set()
+    return set(without) - await statements.existing_technicians(without)
+
+
+async def _app_devices(
+    resolved: Sequence[_Resolved], statements: IngestStatements
+) -> dict[uuid.UUID, DeviceRef]:
+    """Own-app devices for the technicians of accepted submissions that have none yet. Made even
+    if storing the group then fails: the next request would make them anyway."""
+    needed = sorted({d for r in resolved for _, d in r.fixes if isinstance(d, uuid.UUID)})
+    new = [NewAppDevice(uuid.uuid4(), tech, secrets.token_urlsafe(24)) for tech in needed]
+    await statements.add_app_devices(new, SpeedUnit.MPS.value)
+    return {d.technician_id: DeviceRef(d.id, d.technician_id) for d in new}
 
 
 def _wanted(group: Sequence[Submission]) -> tuple[list[uuid.UUID], list[str], list[uuid.UUID]]:
@@ -318,15 +335,6 @@ def _outcome(resolved: _Resolved, count: _Count) -> Outcome:
         flagged=count.flagged,
         arrivals=tuple(count.arrivals),
     )
-
-
-def _newest(rows: Iterable[PositionRow]) -> list[PositionRow]:
-    """Each technician's newest row (the latest-position upsert takes one row per technician)."""
-    newest: dict[uuid.UUID, PositionRow] = {}
-    for row in rows:
-        if row.technician_id not in newest or row.fix_time > newest[row.technician_id].fix_time:
-            newest[row.technician_id] = row
-    return list(newest.values())
 
 
 def _row(fix: PositionFix, device: DeviceRef, flags: tuple[str, ...]) -> PositionRow:

@@ -3,25 +3,25 @@
 Phones send small, frequent requests; one transaction each spends most of its time on what every
 transaction costs (a pooled connection, BEGIN, COMMIT with its WAL flush and live-event NOTIFY)
 and serialises on the technicians' ``latest_positions`` rows. The writer stores all submissions
-that are waiting at one moment in one unit of work, and answers each request after that unit of
-work committed: an acknowledged position is still a stored one.
+that are waiting at one moment together (``PositionIngest.store``: one statement reads, one
+stores, on a connection in autocommit mode), and answers each request after that store
+committed: an acknowledged position is still a stored one.
 
 One group is in flight per process; what arrives meanwhile waits for the next, so the groups
-grow with the load by themselves and nothing waits on a timer. A group whose transaction fails
-is stored again submission by submission, each in its own transaction, so one request that the
-database refuses fails alone.
+grow with the load by themselves and nothing waits on a timer. A group that fails is stored
+again submission by submission, so one request that the database refuses fails alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dispatch.positions.ingest import BatchSubmission, IngestResult, Outcome, PositionIngest, Submission
-from storage.unit_of_work import connection_sessions, unit_of_work
+from storage.repositories.positions import IngestStatements
 
 MAX_GROUP_FIXES = 5_000
 """A group takes waiting submissions up to this many fixes (at least one submission)."""
@@ -33,14 +33,9 @@ class PositionWriter:
     """Per process, long-lived: ``await write(submission)`` answers once it is committed."""
 
     def __init__(
-        self,
-        engine: AsyncEngine,
-        sessions: async_sessionmaker[AsyncSession],
-        ingest: Callable[[AsyncSession], PositionIngest],
-        max_group_fixes: int = MAX_GROUP_FIXES,
+        self, engine: AsyncEngine, ingest: PositionIngest, max_group_fixes: int = MAX_GROUP_FIXES
     ) -> None:
-        self._engine = engine
-        self._sessions = sessions
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._ingest = ingest
         self._max_fixes = max_group_fixes
         self._waiting: deque[_Waiting] = deque()
@@ -86,15 +81,15 @@ class PositionWriter:
                 _settle(future, failure)
             return
         try:
-            await self._groups(connection_sessions(connection))
+            await self._groups(IngestStatements(connection))
         finally:
             await connection.close()
 
-    async def _groups(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    async def _groups(self, statements: IngestStatements) -> None:
         while self._waiting:
             group = self._take()
             try:
-                outcomes = await self._in_one_transaction(sessions, group)
+                outcomes = await self._ingest.store([submission for submission, _ in group], statements)
             except asyncio.CancelledError:
                 _cancel(group)
                 raise
@@ -116,27 +111,22 @@ class PositionWriter:
         return group
 
     async def _alone(self, group: Sequence[_Waiting], failure: Exception) -> None:
-        """After a failed group: each submission in its own unit of work, so that only the one
-        the database refuses fails (a group of one has its answer already)."""
+        """After a failed group: each submission on its own, so that only the one the database
+        refuses fails (a group of one has its answer already)."""
         if len(group) == 1:
             _settle(group[0][1], failure)
             return
-        for waiting in group:
+        for submission, future in group:
             try:
-                outcomes = await self._in_one_transaction(self._sessions, [waiting])
+                async with self._engine.connect() as connection:
+                    outcomes = await self._ingest.store([submission], IngestStatements(connection))
             except asyncio.CancelledError:
                 _cancel(group)
                 raise
             except Exception as refused:
-                _settle(waiting[1], refused)
+                _settle(future, refused)
             else:
-                _settle(waiting[1], outcomes[0])
-
-    async def _in_one_transaction(
-        self, sessions: async_sessionmaker[AsyncSession], group: Sequence[_Waiting]
-    ) -> list[Outcome]:
-        async with unit_of_work(sessions) as session:
-            return await self._ingest(session).store([submission for submission, _ in group])
+                _settle(future, outcomes[0])
 
 
 def _cancel(group: Iterable[_Waiting]) -> None:

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.testing import TestClient
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.composition import build_components, position_ingest
+from api.composition import build_components, tracking_settings, work_orders_on
 from api.settings import Settings
 from dispatch.access.principal import Principal, Role
 from dispatch.positions.ingest import IngestResult, Outcome, PositionIngest, Submission
 from dispatch.positions.service import PositionIntake
 from dispatch.positions.writer import PositionWriter
+from storage.repositories.positions import IngestStatements
 from tests.conftest import Auth
 from tests.integration.field_work.helpers import create_technician
 from tests.integration.helpers import create_plant
@@ -26,13 +26,13 @@ T0 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
 class CountingIngest(PositionIngest):
-    """The real ingest, remembering how many submissions each unit of work stored."""
+    """The real ingest, remembering how many submissions each group held."""
 
     groups: list[int]
 
-    async def store(self, group: Sequence[Submission]) -> list[Outcome]:
+    async def store(self, group: Sequence[Submission], statements: IngestStatements) -> list[Outcome]:
         self.groups.append(len(group))
-        return await super().store(group)
+        return await super().store(group, statements)
 
 
 def batch(technician: str, seconds: Sequence[int], **extra: Any) -> list[dict[str, Any]]:
@@ -52,15 +52,9 @@ async def ingest_together(
     settings: Settings, bodies: Sequence[list[dict[str, Any]]]
 ) -> tuple[list[IngestResult | BaseException], list[int]]:
     parts = build_components(settings)
-    groups: list[int] = []
-
-    def ingest(session: AsyncSession) -> PositionIngest:
-        real = position_ingest(session, settings)
-        counting = CountingIngest(real.devices, real.positions, real.work_orders, real.settings)
-        counting.groups = groups
-        return counting
-
-    intake = PositionIntake(PositionWriter(parts.engine, parts.sessions, ingest))
+    ingest = CountingIngest(parts.sessions, work_orders_on, tracking_settings(settings))
+    ingest.groups = []
+    intake = PositionIntake(PositionWriter(parts.engine, ingest))
     try:
         answers = await asyncio.gather(
             *(intake.ingest_batch(ADMIN, body) for body in bodies), return_exceptions=True
@@ -68,7 +62,7 @@ async def ingest_together(
     finally:
         await parts.engine.dispose()
         parts.plan_pool.shutdown()
-    return list(answers), groups
+    return list(answers), ingest.groups
 
 
 def test_waiting_requests_share_one_unit_of_work_and_a_refused_one_fails_alone(
