@@ -15,6 +15,7 @@ again submission by submission, so one request that the database refuses fails a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Iterable, Sequence
 
@@ -25,6 +26,8 @@ from storage.repositories.positions import IngestStatements
 
 MAX_GROUP_FIXES = 5_000
 """A group takes waiting submissions up to this many fixes (at least one submission)."""
+IDLE_S = 0.05
+"""A burst keeps its connection this long after its last group, for the requests still coming."""
 
 _Waiting = tuple[Submission, asyncio.Future[IngestResult]]
 
@@ -40,17 +43,24 @@ class PositionWriter:
         self._max_fixes = max_group_fixes
         self._waiting: deque[_Waiting] = deque()
         self._draining: asyncio.Task[None] | None = None
+        self._arrived: asyncio.Event | None = None
+        self._closing = False
 
     async def write(self, submission: Submission) -> IngestResult:
         """Store ``submission`` with whatever else is waiting; its own result or refusal."""
         future: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
         self._waiting.append((submission, future))
+        if self._arrived is not None:
+            self._arrived.set()
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain(), name="aftersales-positions")
         return await future
 
     async def close(self) -> None:
         """Let the groups already waiting finish (the app is stopping)."""
+        self._closing = True
+        if self._arrived is not None:
+            self._arrived.set()
         while (draining := self._draining) is not None:
             await asyncio.wait([draining])
 
@@ -70,23 +80,25 @@ class PositionWriter:
             self._draining = None
 
     async def _burst(self) -> None:
-        """Groups back to back on one connection while submissions keep coming: the pool's
-        liveness check (three round trips) is paid once per burst, not once per group. A group
-        that fails ends the burst (the connection may be what failed); its submissions are then
-        stored one by one on connections of their own."""
+        """Groups back to back on one connection while submissions keep coming (and for
+        ``IDLE_S`` after the last): the pool's liveness check (three round trips) is paid once per
+        burst, not once per group. A group that fails ends the burst (the connection may be what
+        failed); its submissions are then stored one by one on connections of their own."""
         try:
             connection = await self._engine.connect()
         except Exception as failure:  # no database: the oldest group hears it, the next tries again
             for _, future in self._take():
                 _settle(future, failure)
             return
+        self._arrived = asyncio.Event()
         try:
             await self._groups(IngestStatements(connection))
         finally:
+            self._arrived = None
             await connection.close()
 
     async def _groups(self, statements: IngestStatements) -> None:
-        while self._waiting:
+        while self._waiting or await self._more_within(IDLE_S):
             group = self._take()
             try:
                 outcomes = await self._ingest.store([submission for submission, _ in group], statements)
@@ -98,6 +110,15 @@ class PositionWriter:
                 return
             for (_, future), outcome in zip(group, outcomes, strict=True):
                 _settle(future, outcome)
+
+    async def _more_within(self, seconds: float) -> bool:
+        """Whether a submission arrives within ``seconds`` (not when the app is stopping)."""
+        if self._closing or self._arrived is None:
+            return False
+        self._arrived.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._arrived.wait(), seconds)
+        return bool(self._waiting) and not self._closing
 
     def _take(self) -> list[_Waiting]:
         """The oldest waiting submissions up to the group's size; abandoned ones dropped."""

@@ -54,12 +54,14 @@ async def ingest_together(
     parts = build_components(settings)
     ingest = CountingIngest(parts.sessions, work_orders_on, tracking_settings(settings))
     ingest.groups = []
-    intake = PositionIntake(PositionWriter(parts.engine, ingest))
+    writer = PositionWriter(parts.engine, ingest)
+    intake = PositionIntake(writer)
     try:
         answers = await asyncio.gather(
             *(intake.ingest_batch(ADMIN, body) for body in bodies), return_exceptions=True
         )
     finally:
+        await writer.close()
         await parts.engine.dispose()
         parts.plan_pool.shutdown()
     return list(answers), ingest.groups
