@@ -109,13 +109,19 @@ class HouseRateLimitMiddleware(RateLimitMiddleware):
             await send(end)
 
 
-def _only_under(*prefixes: str) -> str | None:
-    """An ``exclude`` pattern matching every path *not* under ``prefixes`` (Litestar then skips the
-    middleware before building a request: other routes pay nothing)."""
+def _only_under(*prefixes: str, but_not: tuple[str, ...] = ()) -> str | None:
+    """An ``exclude`` pattern matching every path *not* under ``prefixes``, and every path under
+    one of ``but_not`` (whole segments): Litestar then skips the middleware before building a
+    request, so other routes pay nothing."""
     if not prefixes:
         return None
+    under = "|".join(re.escape(prefix.removeprefix("/")) for prefix in prefixes)
     # "/x…" not followed by a prefix; never "/" alone (Litestar refuses patterns matching every path)
-    return "^/(?!" + "|".join(re.escape(prefix.removeprefix("/")) for prefix in prefixes) + ")."
+    outside = f"(?!{under})."
+    if not but_not:
+        return f"^/{outside}"
+    inside = "|".join(re.escape(path.strip("/")) for path in but_not)
+    return f"^/(?:{outside}|(?:{inside})(?:/|$))"
 
 
 def _limit(
@@ -124,6 +130,7 @@ def _limit(
     applies: Callable[[Request[Any, Any, Any]], bool],
     key: Callable[[Request[Any, Any, Any]], str] = get_remote_address,
     prefixes: tuple[str, ...] = (),
+    but_not: tuple[str, ...] = (),
 ) -> DefineMiddleware:
     def identifier(request: Request[Any, Any, Any]) -> str:
         return f"{name}:{key(request)}"
@@ -136,7 +143,7 @@ def _limit(
 
     config = RateLimitConfig(
         rate_limit=("minute", per_minute),
-        exclude=_only_under(*prefixes),
+        exclude=_only_under(*prefixes, but_not=but_not),
         identifier_for_request=identifier,
         check_throttle_handler=check,
         middleware_class=HouseRateLimitMiddleware,
@@ -163,11 +170,12 @@ def rate_limit_middleware(limits: RateLimits, secret: str) -> list[DefineMiddlew
         return path(request).startswith(OBJECTS)
 
     tracking = (TRACK_PAGE, TRACK_API)
+    devices = tuple(f"{TRACK_PAGE}{protocol}" for protocol in INGEST_PROTOCOLS)  # not customers' pages
     limiters = (
-        ("tracking_ip", limits.tracking_ip, is_tracking, get_remote_address, tracking),
-        ("tracking_token", limits.tracking_token, is_tracking, link, tracking),
-        ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,)),
-        ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,)),
-        ("failed_auth_ip", limits.failed_auth_ip, bearer_fails(secret), get_remote_address, ()),
+        ("tracking_ip", limits.tracking_ip, is_tracking, get_remote_address, tracking, devices),
+        ("tracking_token", limits.tracking_token, is_tracking, link, tracking, devices),
+        ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,), ()),
+        ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,), ()),
+        ("failed_auth_ip", limits.failed_auth_ip, bearer_fails(secret), get_remote_address, (), ()),
     )
     return [_limit(*limiter) for limiter in limiters if limiter[1] > 0]
