@@ -92,16 +92,69 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         "log_config": uvicorn_log_config(),
         "timeout_graceful_shutdown": args.graceful_timeout,
     }
-    if args.workers > 1:
-        os.environ["AFTERSALES_DATABASE_URL"] = url
-        os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
-        os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
-        uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
-        return 0
-    from api.app import create_app
+    os.environ["AFTERSALES_DATABASE_URL"] = url
+    os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
+    os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
+    job_workers = _spawn_job_workers(args.job_workers)
+    try:
+        if args.workers > 1:
+            uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
+            return 0
+        from api.app import create_app
 
-    uvicorn.run(create_app(settings.with_database(url)), **common)
+        uvicorn.run(create_app(settings.with_database(url)), **common)
+        return 0
+    finally:
+        _stop_job_workers(job_workers, args.graceful_timeout)
+
+
+def _spawn_job_workers(count: int) -> list[Any]:
+    if count <= 0:
+        return []
+    from api.worker import spawn
+
+    print(f"{count} job worker(s) beside the API (aftersales worker)", flush=True)
+    return spawn(count, dict(os.environ))
+
+
+def _stop_job_workers(processes: list[Any], timeout_s: float) -> None:
+    if processes:
+        from api.worker import stop
+
+        stop(processes, timeout_s)
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the queue's jobs until SIGTERM/SIGINT (running jobs get ``--graceful-timeout``)."""
+    from api.worker import QUEUES, run_worker
+
+    queues = _comma_list(args.queues) if args.queues else list(QUEUES)
+    unknown = sorted(set(queues) - set(QUEUES))
+    if unknown:
+        print(
+            f"aftersales worker: unknown queue(s) {', '.join(unknown)}; known: {', '.join(QUEUES)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.concurrency is not None and args.concurrency < 1:
+        print("aftersales worker: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    url = _database(settings)
+    concurrency = args.concurrency or settings.worker_concurrency
+    print(f"job worker on {', '.join(queues)} (concurrency {concurrency})", flush=True)
+    asyncio.run(
+        run_worker(
+            settings.with_database(url),
+            concurrency=args.concurrency,
+            queues=queues,
+            graceful_timeout_s=args.graceful_timeout,
+        )
+    )
     return 0
+
+
+def _comma_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def cmd_stop(settings: Settings, _: argparse.Namespace) -> int:
@@ -249,7 +302,28 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"on SIGTERM, let in-flight requests finish this long, then close (default {GRACEFUL_TIMEOUT_S:g})",
     )
+    serve.add_argument(
+        "--job-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also start N job workers (`aftersales worker`) that live and die with this server (make run: 1)",
+    )
     serve.set_defaults(run=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs (plan solves, thumbnails, maintenance)")
+    worker.add_argument(
+        "--concurrency", type=int, metavar="N", help="jobs at once (default AFTERSALES_WORKER_CONCURRENCY)"
+    )
+    worker.add_argument("--queues", metavar="Q1,Q2", help="only these queues (plans, evidence, maintenance)")
+    worker.add_argument(
+        "--graceful-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="on SIGTERM, let running jobs finish this long, then abort them for a retry (default 30)",
+    )
+    worker.set_defaults(run=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     sub.add_parser("demo", help="load the demo data (once)").set_defaults(run=cmd_demo)

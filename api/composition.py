@@ -1,7 +1,7 @@
 """The composition root: what is built once, and how each request's services are built.
 
 ``build_components(settings)`` builds the long-lived parts once at start (engine and session
-makers, policy registries, object store, caches, the plan runner, the clock) into one frozen
+makers, policy registries, object store, caches, the clock) into one frozen
 ``Components``. Request-scoped services are built by the ``*_service`` functions below from one
 unit of work's session (``storage/unit_of_work.py``) — every collaborator passed in a constructor,
 nothing looked up by a string key. ``dependencies(components)`` turns them into Litestar
@@ -12,10 +12,7 @@ services through the same functions (ADR 0011).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,9 +36,7 @@ from dispatch.evidence.service import EvidenceConfig, EvidenceService
 from dispatch.field_work.service import WorkOrderService
 from dispatch.live.journal import Journal
 from dispatch.network.service import NetworkService
-from dispatch.planning.lifeline import die_with_parent
 from dispatch.planning.load import SnapshotLoader
-from dispatch.planning.runner import PlanRunner
 from dispatch.planning.service import PlanService
 from dispatch.positions.service import PositionService, TrackingSettings
 from dispatch.tickets.policy import DispatchPolicyRegistry
@@ -53,6 +48,7 @@ from dispatch.warranty.registry import WarrantyPolicyRegistry, builtin_registry
 from dispatch.warranty.service import WarrantyService
 from geo.traveltime import GeodesicTravelModel, TravelModel
 from storage.database import embedded_url
+from storage.job_queue import JobQueue
 from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore
 from storage.repositories.customer_tracking import TrackingLinkRepository
 from storage.repositories.evidence import EvidenceRepository
@@ -71,9 +67,6 @@ from storage.repositories.warranty import WarrantyRepository
 from storage.unit_of_work import read_only, read_only_maker, session_maker, unit_of_work
 
 Clock = Callable[[], datetime]
-
-PLAN_WORKERS = max(1, min(4, (os.cpu_count() or 2) - 1))
-"""Solver processes per service process: leave one core to the event loop and the database."""
 
 
 def utc_now() -> datetime:
@@ -134,18 +127,6 @@ def evidence_config(settings: Settings) -> EvidenceConfig:
     )
 
 
-def plan_pool() -> ProcessPoolExecutor:
-    """The solver processes. ``forkserver``: workers fork from a clean server process that
-    preloaded the solver, never from this threaded, connection-holding process. No process
-    starts before the first solve is submitted."""
-    context = multiprocessing.get_context("forkserver")
-    # lifeline first: the forkserver, and then each worker, die with this process (even on kill -9)
-    context.set_forkserver_preload(["dispatch.planning.lifeline", "dispatch.planning.worker"])
-    return ProcessPoolExecutor(
-        max_workers=PLAN_WORKERS, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Components:
     """Everything long-lived, built once per app by ``build_components``."""
@@ -164,8 +145,6 @@ class Components:
     evidence_config: EvidenceConfig
     plant_cache: PlantFactsCache
     travel_model: TravelModel
-    plan_pool: ProcessPoolExecutor
-    plan_runner: PlanRunner
     journal: Journal
     tracking_reads: TrackingReads
     track_views: ViewCache
@@ -184,7 +163,6 @@ def build_components(
     sessions = session_maker(engine)
     read_sessions = read_only_maker(engine)
     travel_model = GeodesicTravelModel()
-    pool = plan_pool()
 
     def tracking(session: AsyncSession) -> TrackingService:
         return TrackingService(
@@ -208,8 +186,6 @@ def build_components(
         evidence_config=evidence_config(settings),
         plant_cache=PlantFactsCache(ttl_s=settings.plant_cache_seconds),
         travel_model=travel_model,
-        plan_pool=pool,
-        plan_runner=PlanRunner(pool, sessions),
         journal=Journal(read_sessions),
         tracking_reads=reads,
         track_views=ViewCache(reads),
@@ -219,19 +195,12 @@ def build_components(
 
 @asynccontextmanager
 async def running(components: Components) -> AsyncIterator[None]:
-    """The app's lifespan: prepare the object store, and on exit stop the solves, the solver
-    processes and the connection pool (in that order)."""
+    """The app's lifespan (and a job worker's): prepare the object store; on exit close the
+    connection pool. Background work runs on the job queue, never in this process's tasks."""
     await to_thread.run_sync(components.object_store.ensure_ready)
     try:
         yield
     finally:
-        await components.plan_runner.close()
-        pool = components.plan_pool
-        processes = list((pool._processes or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # a solve still running would hold the shutdown for its limit
-            if process.is_alive():
-                process.terminate()
         await components.engine.dispose()
 
 
@@ -301,7 +270,7 @@ def evidence_service(session: AsyncSession, c: Components) -> EvidenceService:
         TicketRepository(session),
         c.object_store,
         c.evidence_config,
-        c.sessions,
+        JobQueue(session),
         c.clock,
     )
 
@@ -340,7 +309,7 @@ def plan_service(session: AsyncSession, c: Components) -> PlanService:
         TicketRepository(session),
         work_order_service(session, c),
         SnapshotLoader(PlanRepository(session), PositionRepository(session), WarrantyRepository(session)),
-        c.plan_runner,
+        JobQueue(session),
         c.clock,
     )
 

@@ -84,12 +84,14 @@ def served(
     env: Mapping[str, str],
     *,
     workers: int = 1,
+    job_workers: int = 0,
     log_level: str = "warning",
     log: Path | None = None,
     timeout_s: float = 60.0,
     stop_timeout_s: float = 15.0,
 ) -> Iterator[Served]:
-    """``aftersales serve --port P`` with ``env`` over this process's environment.
+    """``aftersales serve --port P`` with ``env`` over this process's environment, and
+    ``job_workers`` job workers beside it (``--job-workers``).
 
     ``AFTERSALES_PUBLIC_URL`` defaults to the served address. The start-up failure message carries
     the tail of ``log`` when one is given.
@@ -98,7 +100,7 @@ def served(
     base_url = f"http://127.0.0.1:{port}"
     full_env = {**os.environ, "AFTERSALES_PUBLIC_URL": base_url, **env}
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", log_level]
+    command += ["--log-level", log_level, "--job-workers", str(job_workers)]
     with contextlib.ExitStack() as files:
         out = files.enter_context(log.open("wb")) if log else subprocess.DEVNULL
         process = subprocess.Popen(

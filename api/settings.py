@@ -128,8 +128,21 @@ class Settings:
         float, setting("a fix with a worse accuracy radius is kept but flagged `inaccurate`", gt=0)
     ] = 100.0
     position_retention_days: Annotated[
-        int, setting("what `aftersales positions-cleanup` keeps (days)", gt=0)
+        int, setting("what `aftersales positions-cleanup` and the daily retention job keep (days)", gt=0)
     ] = 400
+    worker_concurrency: Annotated[
+        int, setting("jobs one `aftersales worker` runs at once (plan solves each take a core)", gt=0)
+    ] = 2
+    worker_heartbeat_s: Annotated[
+        float, setting("how often a job worker tells the queue it is alive", gt=0)
+    ] = 10.0
+    worker_stalled_after_s: Annotated[
+        float,
+        setting("a worker silent this long is dead: its running jobs go to another worker", gt=0),
+    ] = 30.0
+    job_retention_days: Annotated[
+        int, setting("finished jobs kept in the queue's tables for inspection (days)", gt=0)
+    ] = 14
     plant_cache_seconds: Annotated[
         float, setting("how long an API process reuses a plant's location/policy for previews", ge=0)
     ] = 30.0

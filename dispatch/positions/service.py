@@ -291,9 +291,12 @@ def _row(fix: PositionFix, device: DeviceRef, flags: tuple[str, ...]) -> Positio
     )
 
 
-async def remove_old_positions(positions: PositionRepository, older_than: timedelta) -> tuple[list[str], int]:
-    """Retention (``aftersales positions-cleanup``): drop month partitions wholly older than the
-    cutoff, delete the older rows of the partition the cutoff falls in. Latest positions stay."""
+async def remove_old_positions(
+    positions: PositionRepository, older_than: timedelta, now: datetime | None = None
+) -> tuple[list[str], int]:
+    """Retention (``aftersales positions-cleanup``, and daily on the job queue): drop month
+    partitions wholly older than the cutoff, delete the older rows of the partition the cutoff
+    falls in. Latest positions stay. ``now``: the job's scheduled time (default: the wall clock)."""
     if older_than <= timedelta(0):
         raise InvalidInput("older_than", "the retention period must be positive")
-    return await positions.drop_before(datetime.now(UTC) - older_than)
+    return await positions.drop_before((now or datetime.now(UTC)) - older_than)

@@ -1,6 +1,7 @@
-"""No process of ours outlives ``aftersales serve``: the solver pool dies with its parent.
+"""No process of ours outlives ``aftersales serve``: its job workers and their solves die with it.
 
-The plan pool (``api.controllers.planning.plan_workers``) runs a forkserver, solver workers and
+``serve --job-workers 1`` starts a job worker (``api/worker.py``); a plan solve runs in a process
+forked from the worker's forkserver (``dispatch/planning/solve_process.py``), beside
 multiprocessing's resource tracker. After ``kill -9`` of ``serve`` (an OOM kill, a supervisor's
 hard stop) none of them may live on as an orphan holding memory and database connections.
 """
@@ -78,14 +79,14 @@ def _busy_solver(base_url: str, office: dict[str, str]) -> None:
 
 
 def test_kill_9_of_serve_leaves_no_process_behind(module_database: str, tmp_path: Path, auth: Auth) -> None:
-    with serve(module_database, tmp_path / "home") as served:
+    with serve(module_database, tmp_path / "home", job_workers=1) as served:
         _busy_solver(served.base_url, auth("dispatcher"))
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         tree = descendants(served.process.pid)
-        while len(tree) < 3 and time.monotonic() < deadline:  # forkserver, tracker, worker
+        while len(tree) < 3 and time.monotonic() < deadline:  # job worker, forkserver, solve
             time.sleep(0.2)
             tree = descendants(served.process.pid)
-        assert len(tree) >= 3, f"the solver pool did not start: {tree}"
+        assert len(tree) >= 3, f"the job worker's solve did not start: {tree}"
         os.kill(served.process.pid, signal.SIGKILL)
         served.process.wait(timeout=10)
         deadline = time.monotonic() + 5
