@@ -393,6 +393,7 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "caller": Provide(provide_caller, sync_to_thread=False),
         "session": Provide(_session_provider(components)),
         "read_session": Provide(_read_session_provider(components)),
+        "settings": _constant(components.settings),
         "policies": _constant(components.policies),
         "engine": _constant(components.engine),
         "journal": _constant(components.journal),

@@ -19,7 +19,7 @@ from typing import Any
 from procrastinate import PsycopgConnector
 from procrastinate.schema import SchemaManager
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.migrate import sync_url
 
@@ -109,7 +109,7 @@ _HEALTH = text(
 )
 
 
-async def queue_health(session: AsyncSession, fresh_s: float) -> QueueHealth:
+async def queue_health(connection: AsyncConnection | AsyncSession, fresh_s: float) -> QueueHealth:
     """``fresh_s``: a heartbeat older than this is a worker that stalled or died."""
-    row = (await session.execute(_HEALTH, {"fresh_s": fresh_s})).one()
+    row = (await connection.execute(_HEALTH, {"fresh_s": fresh_s})).one()
     return QueueHealth(int(row.workers), dict(row.waiting), dict(row.running))

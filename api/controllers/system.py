@@ -9,12 +9,25 @@ from litestar import Controller, Response, get
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live_listener import health_checks
 from api.outage import RETRY_AFTER_S
+from api.settings import Settings
 from dispatch.access.principal import Principal
 from dispatch.tickets.policy import DispatchPolicyRegistry
+from storage.job_queue import queue_health
+
+
+class JobsOut(msgspec.Struct):
+    """The job queue as the database sees it: a plan stays ``queued`` while ``workers`` is 0."""
+
+    workers: int
+    """Job workers with a recent heartbeat (``aftersales worker``)."""
+    waiting: dict[str, int]
+    """Jobs waiting, per queue (``plans``, ``evidence``, ``maintenance``)."""
+    running: dict[str, int]
 
 
 class HealthOut(msgspec.Struct):
@@ -24,6 +37,9 @@ class HealthOut(msgspec.Struct):
     """``ok`` or ``down`` (kept from the first version of this answer)."""
     checks: dict[str, str]
     """Each dependency: ``up`` or ``down`` (``database``, ``live_listener``: the LISTEN connection)."""
+    jobs: JobsOut | None = None
+    """The job queue (null while the database is down). No worker does not make the API unhealthy:
+    requests are answered, background work waits."""
 
 
 @get(
@@ -33,17 +49,30 @@ class HealthOut(msgspec.Struct):
     responses={503: ResponseSpec(HealthOut, description="A dependency is down; retry after Retry-After")},
 )
 async def health(
-    engine: NamedDependency[AsyncEngine], channels: NamedDependency[ChannelsPlugin]
+    engine: NamedDependency[AsyncEngine],
+    channels: NamedDependency[ChannelsPlugin],
+    settings: NamedDependency[Settings],
 ) -> Response[HealthOut]:
     checks = await health_checks(engine, channels)
     up = all(value == "up" for value in checks.values())
+    jobs = await _jobs(engine, settings.worker_stalled_after_s) if checks["database"] == "up" else None
     body = HealthOut(
         status="ok" if up else "degraded",
         database="ok" if checks["database"] == "up" else "down",
         checks=checks,
+        jobs=jobs,
     )
     headers = {} if up else {"Retry-After": str(RETRY_AFTER_S)}
     return Response(body, status_code=200 if up else 503, headers=headers)
+
+
+async def _jobs(engine: AsyncEngine, stalled_after_s: float) -> JobsOut | None:
+    try:
+        async with engine.connect() as connection:
+            found = await queue_health(connection, stalled_after_s)
+    except (OSError, SQLAlchemyError):  # went down since the check: the checks say so
+        return None
+    return JobsOut(found.workers, found.waiting, found.running)
 
 
 class PolicyController(Controller):

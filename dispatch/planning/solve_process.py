@@ -21,10 +21,12 @@ from multiprocessing.process import BaseProcess
 
 from anyio import to_thread
 
-from dispatch.planning.lifeline import die_with_parent
+from dispatch.planning.lifeline import die_with_parent, name_process
 from dispatch.planning.snapshot import Snapshot
 from dispatch.planning.worker import PlanOutcome, SearchProgress, run_plan
 
+PROCESS_NAME = "plan-solve"
+"""What ``ps -o comm`` shows for a running solve."""
 PRELOAD = ["dispatch.planning.lifeline", "dispatch.planning.worker"]
 """The forkserver imports these once (lifeline first: it then dies with its parent)."""
 
@@ -54,6 +56,7 @@ def _solve(
 ) -> None:
     """The child: solve and send every message over the pipe."""
     die_with_parent(worker_pid)
+    name_process(PROCESS_NAME)
     try:
         outcome = run_plan(snapshot, time_limit_s, initial_routes, progress=pipe.send)
     except Exception as error:  # the parent turns it into the plan's failure

@@ -11,7 +11,9 @@ is a new revision applying that release's files from ``procrastinate/sql/migrati
 ``plans.attempts`` is the fencing token of a solve: a worker claims the plan by incrementing it
 and every write of that solve is conditional on the number it claimed, so a worker that lost its
 job to another (it stalled, the job was retried elsewhere) can no longer write.
-``plans.search`` is the running search's progress (best cost, unassigned, teams done).
+``plans.search`` is the running search's progress (best cost, unassigned, teams done); a
+trigger streams each plan's progress and end on the live channel (topic ``plans``) so the
+console's progress bar moves without polling.
 """
 
 from __future__ import annotations
@@ -47,13 +49,35 @@ END $$;
 """
 
 
+PLAN_EVENTS = """
+CREATE FUNCTION live_plan_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM live_publish('plans',
+        CASE WHEN TG_OP = 'INSERT' THEN 'plan.created' ELSE 'plan.updated' END,
+        NEW.id,
+        jsonb_build_object(
+            'id', NEW.id, 'scope_type', NEW.scope_type, 'plant_id', NEW.plant_id,
+            'outlet_id', NEW.outlet_id, 'status', NEW.status, 'stage', NEW.stage,
+            'progress', NEW.progress, 'search', NEW.search, 'attempts', NEW.attempts,
+            'time_limit_s', NEW.time_limit_s));
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER plans_live AFTER INSERT OR UPDATE OF status, stage, progress, search ON plans
+    FOR EACH ROW EXECUTE FUNCTION live_plan_event();
+"""
+
+
 def upgrade() -> None:
     op.execute(queue_schema_sql())
     op.add_column("plans", sa.Column("attempts", sa.Integer(), server_default="0", nullable=False))
     op.add_column("plans", sa.Column("search", postgresql.JSONB(astext_type=sa.Text()), nullable=True))
+    op.execute(PLAN_EVENTS)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS plans_live ON plans")
+    op.execute("DROP FUNCTION IF EXISTS live_plan_event()")
     op.drop_column("plans", "search")
     op.drop_column("plans", "attempts")
     op.execute(DROP_QUEUE)
