@@ -154,12 +154,12 @@ export class ConsoleMap {
   }
 
   // A plan's routes: one coloured line per engineer and numbered stops; replaces the ones drawn.
-  // routes: [{technician_id, name, colour, geometry, stops: [{ticket_id, label, location}]}]
+  // routes: [{technician_id, name, colour, start, geometry, stops: [{ticket_id, label, location}]}]
   setRoutes(routes) {
     this.routeLayer.clearLayers();
     const points = [];
     for (const route of routes) points.push(...this.drawRoute(route));
-    if (points.length > 0) this.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 10 });
+    if (points.length > 0) this.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 10, animate: false });
   }
 
   drawRoute(route) {
@@ -171,8 +171,18 @@ export class ConsoleMap {
         .bindTooltip(text(`${this.t("engineer")}: ${route.name}`))
         .addTo(this.routeLayer);
     }
+    const start = route.start || {};
+    if (Number.isFinite(start.lon) && Number.isFinite(start.lat)) this.drawStart(route, start);
     route.stops.forEach((stop, index) => this.drawStop(route, stop, index + 1));
     return points;
+  }
+
+  // Where the engineer sets out from (latest fix, home, or the job they are on).
+  drawStart(route, start) {
+    const style = { radius: 5, color: route.colour, weight: 3, fillColor: "#fff", fillOpacity: 1, className: "plan-start" };
+    L.circleMarker(this.ll(start.lon, start.lat), style)
+      .bindTooltip(text(`${this.t("route_start", { source: this.t(`start_${start.source}`) })}: ${route.name}`))
+      .addTo(this.routeLayer);
   }
 
   drawStop(route, stop, number) {

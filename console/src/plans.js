@@ -131,11 +131,14 @@ export class PlansPanel {
     }
   }
 
+  // The selected plan's routes replace those on the map (none while it is still solving).
   select(id) {
     this.selected = id;
     const plan = this.plans.get(id);
-    if (plan && plan.detail && WITH_ROUTES.has(plan.detail.status)) this.draw(plan);
-    else this.clearRoutes();
+    if (this.drawn !== id) {
+      if (plan && plan.detail && WITH_ROUTES.has(plan.detail.status)) this.draw(plan);
+      else this.clearRoutes();
+    }
     this.render();
   }
 
