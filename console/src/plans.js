@@ -119,7 +119,11 @@ export class PlansPanel {
   take(plan, detail) {
     this.merge(asNews(detail));
     if (ENDED.has(detail.status)) plan.detail = detail;
-    if (this.selected === plan.id && this.drawn !== plan.id) this.draw(plan);
+    if (this.selected === plan.id && this.drawn !== plan.id && this.hasRoutes(plan)) this.draw(plan);
+  }
+
+  hasRoutes(plan) {
+    return Boolean(plan && plan.detail && WITH_ROUTES.has(plan.detail.status));
   }
 
   // Plans that went quiet (no event for a while, or a result not read yet) are read again.
@@ -136,7 +140,7 @@ export class PlansPanel {
     this.selected = id;
     const plan = this.plans.get(id);
     if (this.drawn !== id) {
-      if (plan && plan.detail && WITH_ROUTES.has(plan.detail.status)) this.draw(plan);
+      if (this.hasRoutes(plan)) this.draw(plan);
       else this.clearRoutes();
     }
     this.render();
