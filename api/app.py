@@ -30,6 +30,7 @@ from api.controllers.network import (
     PlantController,
     TechnicianController,
 )
+from api.controllers.notifications import WebhookController
 from api.controllers.planning import AbsenceController, PlanController
 from api.controllers.positions import (
     DeviceController,
@@ -98,6 +99,7 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
             WorkOrderController,
             SyncController,
             PlanController,
+            WebhookController,
             AbsenceController,
             MeController,
             DeviceController,

@@ -315,7 +315,9 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--concurrency", type=int, metavar="N", help="jobs at once (default AFTERSALES_WORKER_CONCURRENCY)"
     )
-    worker.add_argument("--queues", metavar="Q1,Q2", help="only these queues (plans, evidence, maintenance)")
+    worker.add_argument(
+        "--queues", metavar="Q1,Q2", help="only these queues (plans, evidence, notifications, maintenance)"
+    )
     worker.add_argument(
         "--graceful-timeout",
         type=float,

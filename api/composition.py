@@ -36,6 +36,7 @@ from dispatch.evidence.service import EvidenceConfig, EvidenceService
 from dispatch.field_work.service import WorkOrderService
 from dispatch.live.journal import Journal
 from dispatch.network.service import NetworkService
+from dispatch.notifications.service import WebhookService
 from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.service import PlanService
 from dispatch.positions.service import PositionService, TrackingSettings
@@ -60,6 +61,7 @@ from storage.repositories.network import (
     PlantRepository,
     TechnicianRepository,
 )
+from storage.repositories.notifications import WebhookRepository
 from storage.repositories.planning import PlanRepository
 from storage.repositories.positions import DeviceRepository, PositionRepository
 from storage.repositories.tickets import TicketRepository
@@ -314,6 +316,10 @@ def plan_service(session: AsyncSession, c: Components) -> PlanService:
     )
 
 
+def webhook_service(session: AsyncSession, c: Components) -> WebhookService:
+    return WebhookService(WebhookRepository(session), c.settings.webhook_allow_private, c.clock)
+
+
 def tracking_service(session: AsyncSession, c: Components) -> TrackingService:
     return TrackingService(
         TrackingLinkRepository(session),
@@ -338,6 +344,7 @@ SERVICES: dict[str, Callable[[AsyncSession, Components], object]] = {
     "positions": position_service,
     "plans": plan_service,
     "tracking": tracking_service,
+    "webhooks": webhook_service,
 }
 """Dependency name → builder on the request's unit of work (``previews`` reads outside one)."""
 

@@ -140,6 +140,10 @@ class Settings:
         float,
         setting("a worker silent this long is dead: its running jobs go to another worker", gt=0),
     ] = 30.0
+    webhook_allow_private: Annotated[
+        bool,
+        setting("let webhooks point at loopback or private addresses (test setups; never in production)"),
+    ] = False
     job_retention_days: Annotated[
         int, setting("finished jobs kept in the queue's tables for inspection (days)", gt=0)
     ] = 14

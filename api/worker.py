@@ -1,7 +1,7 @@
 """The job worker: ``aftersales worker`` runs the queue's jobs with the composition root's parts.
 
 Every piece of background work is a job on procrastinate's PostgreSQL queue (ADR 0014): plan
-solves (each in a process of its own), thumbnails, and the periodic maintenance — retention of
+solves (each in a process of its own), thumbnails, webhook deliveries, and the periodic maintenance — retention of
 positions, evidence and finished jobs, next month's position partition, and the sweep that hands
 a dead worker's jobs to a live one. Workers run on any machine that reaches the database; add
 processes (``--concurrency``) or machines to scale, choose what each runs with ``--queues``.
@@ -24,12 +24,20 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from procrastinate import App, JobContext, RetryStrategy
 
 from api.composition import Components, build_components, database_url, running
 from api.settings import Settings
 from dispatch.evidence.cleanup import remove_orphans
 from dispatch.evidence.thumbnails import EVIDENCE_QUEUE, THUMBNAIL_TASK, make_stored_thumbnail
+from dispatch.notifications.service import (
+    DELIVER_TASK,
+    FAN_OUT_TASK,
+    NOTIFICATIONS_QUEUE,
+    deliver,
+    fan_out,
+)
 from dispatch.planning.lifeline import die_with_parent
 from dispatch.planning.runner import SOLVE_QUEUE, SOLVE_TASK, PlanRunner
 from dispatch.positions.service import remove_old_positions
@@ -41,11 +49,13 @@ from storage.unit_of_work import unit_of_work
 logger = logging.getLogger("aftersales.worker")
 
 MAINTENANCE_QUEUE = "maintenance"
-QUEUES = (SOLVE_QUEUE, EVIDENCE_QUEUE, MAINTENANCE_QUEUE)
+QUEUES = (SOLVE_QUEUE, EVIDENCE_QUEUE, NOTIFICATIONS_QUEUE, MAINTENANCE_QUEUE)
 """Every queue a worker serves unless ``--queues`` narrows it."""
 
 RETRY = RetryStrategy(max_attempts=5, exponential_wait=2)
 """2, 4, 8, 16, 32 s between attempts: a database restart or a full disk gets a minute."""
+WEBHOOK_RETRY = RetryStrategy(max_attempts=8, exponential_wait=3)
+"""3 s … 36 min between attempts (about 55 min in all): a receiver's deploy or outage is waited out."""
 EVIDENCE_CLEANUP_GRACE = timedelta(hours=24)
 """An object nobody references and younger than this may still be an upload in flight."""
 STALLED_SWEEP_CRON = "* * * * * */5"
@@ -80,6 +90,22 @@ def job_app(components: Components) -> App:
             components.object_store,
             components.evidence_config.max_bytes,
         )
+
+    @app.task(name=FAN_OUT_TASK, queue=NOTIFICATIONS_QUEUE, retry=RETRY)
+    async def notify(event_id: int) -> None:
+        await fan_out(event_id, components.sessions)
+
+    @app.task(name=DELIVER_TASK, queue=NOTIFICATIONS_QUEUE, retry=WEBHOOK_RETRY, pass_context=True)
+    async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
+        async with httpx.AsyncClient(follow_redirects=False) as client:
+            await deliver(
+                uuid.UUID(delivery_id),
+                components.sessions,
+                client,
+                components.clock,
+                allow_private=settings.webhook_allow_private,
+                last_attempt=context.job.attempts + 1 >= (WEBHOOK_RETRY.max_attempts or 1),
+            )
 
     @app.periodic(cron=STALLED_SWEEP_CRON)
     @app.task(name="queue.retry_stalled", queue=MAINTENANCE_QUEUE)

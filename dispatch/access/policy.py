@@ -53,6 +53,7 @@ class Resource(StrEnum):
     TRACKING_LINK = "tracking link"
     TRACKING_VIEW = "tracking view"
     SESSION = "session"
+    WEBHOOK = "webhook"
 
 
 class Action(StrEnum):
@@ -159,6 +160,12 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.TRACKING_LINK, A.DELETE): _OFFICE,
         (Resource.TRACKING_VIEW, A.READ): {R.CUSTOMER: LINK},
         (Resource.SESSION, A.READ): {role: ANY for role in Role if role is not Role.CUSTOMER},
+        # notifications: webhooks carry every ticket's data out of the system, so only an admin
+        # subscribes them
+        (Resource.WEBHOOK, A.CREATE): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.LIST): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.READ): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.DELETE): {R.ADMIN: ANY},
     }
 )
 

@@ -39,6 +39,11 @@ P, A = Resource, Action
 ROUTES: Mapping[Route, tuple[Resource, Action]] = MappingProxyType(
     {
         ("GET", "/api/v1/plants"): (P.PLANT, A.LIST),
+        ("POST", "/api/v1/webhooks"): (P.WEBHOOK, A.CREATE),
+        ("GET", "/api/v1/webhooks"): (P.WEBHOOK, A.LIST),
+        ("GET", "/api/v1/webhooks/{webhook_id}"): (P.WEBHOOK, A.READ),
+        ("DELETE", "/api/v1/webhooks/{webhook_id}"): (P.WEBHOOK, A.DELETE),
+        ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): (P.WEBHOOK, A.READ),
         ("POST", "/api/v1/plants"): (P.PLANT, A.CREATE),
         ("GET", "/api/v1/plants/{plant_id}"): (P.PLANT, A.READ),
         ("GET", "/api/v1/outlets"): (P.OUTLET, A.LIST),

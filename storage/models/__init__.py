@@ -6,6 +6,7 @@ from storage.models.evidence import Evidence
 from storage.models.field_work import WorkOrder, WorkOrderEvent
 from storage.models.live import LiveEvent
 from storage.models.network import Asset, Customer, Outlet, Plant, Technician
+from storage.models.notifications import WebhookDelivery, WebhookSubscription
 from storage.models.planning import Plan, TechnicianAbsence
 from storage.models.positions import Device, LatestPosition, Position
 from storage.models.tickets import DispatchDecision, Ticket, TicketEvent
@@ -48,6 +49,8 @@ __all__ = [
     "TrackingLink",
     "WarrantyEntitlement",
     "WarrantyExclusion",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkOrder",
     "WorkOrderEvent",
 ]

@@ -180,6 +180,7 @@ def _ids(world: World, side: Side, role: Role) -> dict[str, str]:
         "recall_id": random,
         "plan_id": random,
         "link_id": random,
+        "webhook_id": random,
     }
 
 
@@ -193,6 +194,7 @@ BODIES: dict[tuple[str, str], Body] = {
         "location": site_at(1),
     },
     ("PATCH", "/api/v1/outlets/{outlet_id}"): lambda i: {"active": True},
+    ("POST", "/api/v1/webhooks"): lambda i: {"url": "ftp://not-http", "events": ["ticket.created"]},
     ("POST", "/api/v1/technicians"): lambda i: {
         "name": "x",
         "plant_id": str(uuid.uuid4()),

@@ -18,6 +18,7 @@ DOMAINS = [
     "planning/routing",
     "customer_tracking",
     "live",
+    "notifications",
     "access",
 ]
 LAYERS = [
