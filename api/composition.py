@@ -40,6 +40,7 @@ from dispatch.notifications.service import WebhookService
 from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.service import PlanService
 from dispatch.positions.service import PositionService, TrackingSettings
+from dispatch.tickets.ending import TicketEnding
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.preview import PlantFactsCache, PreviewService
 from dispatch.tickets.service import TicketService
@@ -316,6 +317,16 @@ def plan_service(session: AsyncSession, c: Components) -> PlanService:
     )
 
 
+def ticket_ending(session: AsyncSession, c: Components) -> TicketEnding:
+    return TicketEnding(
+        TicketRepository(session),
+        WorkOrderRepository(session),
+        work_order_service(session, c),
+        evidence_service(session, c),
+        c.clock,
+    )
+
+
 def webhook_service(session: AsyncSession, c: Components) -> WebhookService:
     return WebhookService(WebhookRepository(session), c.settings.webhook_allow_private, c.clock)
 
@@ -345,6 +356,7 @@ SERVICES: dict[str, Callable[[AsyncSession, Components], object]] = {
     "plans": plan_service,
     "tracking": tracking_service,
     "webhooks": webhook_service,
+    "ending": ticket_ending,
 }
 """Dependency name → builder on the request's unit of work (``previews`` reads outside one)."""
 

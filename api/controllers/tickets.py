@@ -10,8 +10,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.schemas.common import Page, PageNumber, PageSize
-from api.schemas.tickets import DeadlineIn, DecisionOut, EventOut, PreviewIn, TicketIn, TicketOut
+from api.schemas.tickets import (
+    CancelIn,
+    CloseIn,
+    DeadlineIn,
+    DecisionOut,
+    EventOut,
+    PreviewIn,
+    RemoteResolutionIn,
+    TicketIn,
+    TicketOut,
+)
 from dispatch.access.principal import Principal
+from dispatch.tickets.ending import RemoteResolution, TicketEnding
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
 from dispatch.tickets.preview import PreviewService
 from dispatch.tickets.service import (
@@ -117,6 +128,51 @@ class TicketController(Controller):
     ) -> TicketOut:
         view = await tickets.set_deadline(caller, ticket_id, DeadlineSet(data.arrival_deadline, data.reason))
         return await _ticket_out(view, tickets, with_events=True)
+
+    @post(
+        "/{ticket_id:uuid}/resolve-remotely",
+        status_code=200,
+        summary="Solved by phone or remote support, no visit (R-IN-6); unstarted work orders are cancelled",
+    )
+    async def resolve_remotely(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        data: JSONBody[RemoteResolutionIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+        ending: NamedDependency[TicketEnding],
+    ) -> TicketOut:
+        resolution = RemoteResolution(data.method, data.advice, data.customer_confirmed, data.confirmed_by)
+        await ending.resolve_remotely(caller, ticket_id, resolution)
+        return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
+
+    @post("/{ticket_id:uuid}/cancel", status_code=200, summary="Cancel with a reason; open work orders too")
+    async def cancel(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        data: JSONBody[CancelIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+        ending: NamedDependency[TicketEnding],
+    ) -> TicketOut:
+        await ending.cancel(caller, ticket_id, data.reason)
+        return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
+
+    @post(
+        "/{ticket_id:uuid}/close",
+        status_code=200,
+        summary="Close a resolved ticket (a visit's evidence must be complete)",
+    )
+    async def close(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        data: JSONBody[CloseIn],
+        caller: NamedDependency[Principal],
+        tickets: NamedDependency[TicketService],
+        ending: NamedDependency[TicketEnding],
+    ) -> TicketOut:
+        await ending.close(caller, ticket_id, data.note)
+        return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
 
     @get("/", summary="Tickets by arrival deadline, for the console")
     async def list_tickets(

@@ -54,6 +54,26 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
+class RemoteResolutionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """R-IN-6: solved by phone guidance or remote support, without a visit."""
+
+    method: str
+    """``phone`` or ``remote``."""
+    advice: str
+    """What the customer was told to do."""
+    customer_confirmed: bool
+    confirmed_by: str | None = None
+    """Who at the customer confirmed it (required when ``customer_confirmed``)."""
+
+
+class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
+class CloseIn(msgspec.Struct, forbid_unknown_fields=True):
+    note: str | None = None
+
+
 class OutletRef(msgspec.Struct):
     id: uuid.UUID
     name: str

@@ -54,6 +54,7 @@ class Resource(StrEnum):
     TRACKING_VIEW = "tracking view"
     SESSION = "session"
     WEBHOOK = "webhook"
+    TICKET_END = "ticket end"
 
 
 class Action(StrEnum):
@@ -115,6 +116,11 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.TICKET, A.READ): _TICKET_READ,
         (Resource.TICKET, A.LIST): _TICKET_READ,
         (Resource.TICKET, A.UPDATE): _OFFICE,
+        # how a ticket ends (R-IN-6): solved by phone/remotely (the outlet's hotline too),
+        # cancelled by the office, closed by the office or QA
+        (Resource.TICKET_END, A.CREATE): {**_OFFICE, R.OUTLET: OUTLET},
+        (Resource.TICKET_END, A.DELETE): _OFFICE,
+        (Resource.TICKET_END, A.DECIDE): _QUALITY,
         # who pays (R-WA-4/6/9)
         (Resource.ENTITLEMENT, A.READ): {**_READ_ALL, R.OUTLET: OUTLET},
         (Resource.ENTITLEMENT, A.CREATE): {**_QUALITY, R.OUTLET: OUTLET},

@@ -195,6 +195,13 @@ BODIES: dict[tuple[str, str], Body] = {
     },
     ("PATCH", "/api/v1/outlets/{outlet_id}"): lambda i: {"active": True},
     ("POST", "/api/v1/webhooks"): lambda i: {"url": "ftp://not-http", "events": ["ticket.created"]},
+    ("POST", "/api/v1/tickets/{ticket_id}/resolve-remotely"): lambda i: {
+        "method": "no-such-method",
+        "advice": "x",
+        "customer_confirmed": False,
+    },
+    ("POST", "/api/v1/tickets/{ticket_id}/cancel"): lambda i: {"reason": ""},
+    ("POST", "/api/v1/tickets/{ticket_id}/close"): lambda i: {},  # the ticket is not resolved: 409
     ("POST", "/api/v1/technicians"): lambda i: {
         "name": "x",
         "plant_id": str(uuid.uuid4()),
