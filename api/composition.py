@@ -328,7 +328,8 @@ def ticket_ending(session: AsyncSession, c: Components) -> TicketEnding:
 
 
 def webhook_service(session: AsyncSession, c: Components) -> WebhookService:
-    return WebhookService(WebhookRepository(session), c.settings.webhook_allow_private, c.clock)
+    s = c.settings
+    return WebhookService(WebhookRepository(session), s.webhook_allow_private, s.smtp(), c.clock)
 
 
 def tracking_service(session: AsyncSession, c: Components) -> TrackingService:

@@ -31,6 +31,7 @@ from api.composition import Components, build_components, database_url, running
 from api.settings import Settings
 from dispatch.evidence.cleanup import remove_orphans
 from dispatch.evidence.thumbnails import EVIDENCE_QUEUE, THUMBNAIL_TASK, make_stored_thumbnail
+from dispatch.notifications.channels import Channels, EmailChannel, WebhookChannel, WeComChannel
 from dispatch.notifications.service import (
     DELIVER_TASK,
     FAN_OUT_TASK,
@@ -96,14 +97,17 @@ def job_app(components: Components) -> App:
         await fan_out(event_id, components.sessions)
 
     @app.task(name=DELIVER_TASK, queue=NOTIFICATIONS_QUEUE, retry=WEBHOOK_RETRY, pass_context=True)
-    async def deliver_webhook(context: JobContext, delivery_id: str) -> None:
+    async def deliver_notification(context: JobContext, delivery_id: str) -> None:
         async with httpx.AsyncClient(follow_redirects=False) as client:
+            private = settings.webhook_allow_private
+            channels = Channels(
+                WebhookChannel(client, private), EmailChannel(settings.smtp()), WeComChannel(client, private)
+            )
             await deliver(
                 uuid.UUID(delivery_id),
                 components.sessions,
-                client,
+                channels,
                 components.clock,
-                allow_private=settings.webhook_allow_private,
                 last_attempt=context.job.attempts + 1 >= (WEBHOOK_RETRY.max_attempts or 1),
             )
 

@@ -3,22 +3,20 @@ subscriptions that want it, then one signed POST per delivery, retried by the jo
 
 from __future__ import annotations
 
-import json
 import secrets
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.access.policy import Action, Resource, require
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput
-from dispatch.notifications.webhooks import SIGNATURE_HEADER, check_events, check_url, signature
+from dispatch.notifications.channels import Channels, DeliveryFailed, Message, SmtpSettings, check_target
+from dispatch.notifications.webhooks import check_events
 from storage.job_queue import JobQueue
 from storage.models.notifications import WebhookDelivery, WebhookSubscription
 from storage.repositories.notifications import WebhookRepository
@@ -27,7 +25,6 @@ from storage.unit_of_work import unit_of_work
 FAN_OUT_TASK = "notifications.fan_out"
 DELIVER_TASK = "notifications.deliver"
 NOTIFICATIONS_QUEUE = "notifications"
-TIMEOUT_S = 10.0
 MAX_DELIVERIES_LISTED = 200
 
 
@@ -50,10 +47,12 @@ class WebhookService:
         self,
         webhooks: WebhookRepository,
         allow_private: bool,
+        smtp: SmtpSettings | None,
         clock: Callable[[], datetime],
     ) -> None:
         self.webhooks = webhooks
         self.allow_private = allow_private
+        self.smtp = smtp
         self.clock = clock
 
     async def create(self, caller: Principal, data: WebhookCreate) -> Created:
@@ -61,7 +60,9 @@ class WebhookService:
         events = check_events(data.events)
         if len(data.description) > 200:
             raise InvalidInput("description", "at most 200 characters")
-        url = await to_thread.run_sync(lambda: check_url(data.url, allow_private=self.allow_private))
+        url = await to_thread.run_sync(
+            lambda: check_target(data.url, allow_private=self.allow_private, smtp=self.smtp)
+        )
         secret = secrets.token_urlsafe(32)
         row = await self.webhooks.add(
             WebhookSubscription(
@@ -129,50 +130,34 @@ def _outcome(error: str | None, last_attempt: bool) -> str:
     return "failed" if last_attempt else "pending"
 
 
-class DeliveryFailed(Exception):
-    """The receiver did not take it (a status other than 2xx, or no answer): the queue retries."""
-
-
 async def deliver(
     delivery_id: uuid.UUID,
     sessions: async_sessionmaker[AsyncSession],
-    client: httpx.AsyncClient,
+    channels: Channels,
     clock: Callable[[], datetime],
     *,
-    allow_private: bool,
     last_attempt: bool,
 ) -> str:
-    """POST the delivery, signed; record the attempt. Raises ``DeliveryFailed`` to be retried."""
+    """Send the delivery through its subscription's channel; record the attempt. Raises
+    ``DeliveryFailed`` to be retried (not on the last attempt: that one ends as ``failed``)."""
     async with unit_of_work(sessions) as session:
         webhooks = WebhookRepository(session)
         delivery = await webhooks.delivery(delivery_id)
         subscription = await webhooks.get(delivery.subscription_id)
         if delivery.status != "pending" or not subscription.active:
             return delivery.status
-        url, secret = subscription.url, subscription.secret
-        body = json.dumps({"id": str(delivery.id), **delivery.payload}, ensure_ascii=False).encode()
-        kind = delivery.kind
+        message = Message(
+            str(delivery.id), delivery.kind, subscription.url, subscription.secret, dict(delivery.payload)
+        )
     status_code: int | None = None
     error: str | None = None
     try:
-        await to_thread.run_sync(lambda: check_url(url, allow_private=allow_private))  # DNS may change
-        response = await client.post(
-            url,
-            content=body,
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "aftersales-webhooks",
-                "X-Aftersales-Event": kind,
-                "X-Aftersales-Delivery": str(delivery_id),
-                SIGNATURE_HEADER: signature(secret, int(time.time()), body),
-            },
-            timeout=TIMEOUT_S,
-        )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"the receiver answered {status_code}"
-    except (httpx.HTTPError, InvalidInput) as failure:
-        error = f"{type(failure).__name__}: {failure}"
+        status_code = await channels.for_target(message.target).send(message)
+    except DeliveryFailed as failure:
+        error = str(failure.args[0])
+        status_code = failure.args[1] if len(failure.args) > 1 else None
+    except InvalidInput as refused:  # the target turned private or stopped resolving
+        error = f"{refused.field}: {refused}"
     now = clock()
     outcome = _outcome(error, last_attempt)
     async with unit_of_work(sessions) as session:

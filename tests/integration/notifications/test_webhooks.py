@@ -13,13 +13,18 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from litestar.testing import TestClient
 
 from api.app import create_app
+from api.serving import free_port
 from api.settings import Settings
 from dispatch.notifications.webhooks import verify
 from tests.conftest import Auth
@@ -65,10 +70,45 @@ def receiver() -> Iterator[Receiver]:
     server.server_close()
 
 
+@dataclass
+class MailSink:
+    """A local SMTP server keeping what it receives."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return list(self.messages)
+
+
 @pytest.fixture
-def hooked(settings: Settings) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    """The API and a worker that may deliver to loopback (the receiver)."""
-    allowed = replace(settings, webhook_allow_private=True)
+def mail_sink() -> Iterator[MailSink]:
+    sink = MailSink(free_port())
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+            sink.messages.append(message_from_bytes(envelope.content, _class=EmailMessage, policy=default))
+            return "250 OK"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def hooked(settings: Settings, mail_sink: MailSink) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    """The API and a worker that may deliver to loopback (the receiver) and mail to the sink."""
+    allowed = replace(
+        settings,
+        webhook_allow_private=True,
+        smtp_host="127.0.0.1",
+        smtp_port=mail_sink.port,
+        smtp_from="service@plant.example",
+    )
     with job_worker(allowed), TestClient(create_app(allowed), raise_server_exceptions=False) as client:
         yield client
 
@@ -155,10 +195,38 @@ def test_an_ended_subscription_receives_nothing_more(
     assert receiver.posts == []
 
 
+def test_the_same_event_by_e_mail_and_to_a_wechat_work_robot(
+    hooked: TestClient,  # type: ignore[type-arg]
+    receiver: Receiver,
+    mail_sink: MailSink,
+    auth: Auth,
+) -> None:
+    """One interface, adapters chosen by the URL: mailto: through SMTP, wecom+https: as a robot text."""
+    _subscribe(hooked, auth, "mailto:qa-lead@plant.example", ["ticket.created"])
+    robot = receiver.url.replace("http://", "wecom+http://") + "?key=robot-key"
+    _subscribe(hooked, auth, robot, ["ticket.created"])
+    plant = create_plant(hooked, auth("dispatcher"))
+    ticket = hooked.post("/api/v1/tickets", json=call(plant["id"], site_at(40)), headers=auth("dispatcher"))
+
+    [mail] = mail_sink.wait_for(1)
+    assert mail["To"] == "qa-lead@plant.example" and mail["From"] == "service@plant.example"
+    assert mail["Subject"] == "[aftersales] ticket.created 1001 (new)"
+    assert ticket.json()["id"] in mail.get_content()
+    [(headers, body)] = receiver.wait_for(1)
+    text = json.loads(body)
+    assert text["msgtype"] == "text" and "ticket.created 1001" in text["text"]["content"]
+    assert "x-aftersales-signature" not in headers  # the robot's key is its secret
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"url": "ftp://example.com/x", "events": ["ticket.created"]}, "url"),
+        ({"url": "mailto:qa@plant.example", "events": ["ticket.created"]}, "url"),  # no SMTP server set
+        (
+            {"url": "wecom+https://qyapi.weixin.qq.com/cgi-bin/webhook/send", "events": ["ticket.created"]},
+            "url",
+        ),
         ({"url": "https:///no-host", "events": ["ticket.created"]}, "url"),
         ({"url": "https://user:pw@example.com/x", "events": ["ticket.created"]}, "url"),
         ({"url": "http://127.0.0.1:9/x", "events": ["ticket.created"]}, "url"),  # loopback: refused
