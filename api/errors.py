@@ -26,6 +26,7 @@ from litestar.types import ExceptionHandlersMap
 from api.decoding import InvalidRequest
 from api.outage import is_outage, outage_handlers
 from api.request_id import request_id_of
+from dispatch.calendar.errors import CalendarDataError
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
@@ -69,6 +70,7 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidGeometry: (HTTP_400_BAD_REQUEST, "invalid_geometry"),
     InvalidInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     UnknownPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
+    CalendarDataError: (HTTP_400_BAD_REQUEST, "invalid_calendar"),  # a notice to import, naming the field
     UnknownWarrantyPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
     PolicyNotInForce: (HTTP_422_UNPROCESSABLE_ENTITY, "policy_not_in_force"),
     UnknownComponentClass: (HTTP_400_BAD_REQUEST, "unknown_component_class"),

@@ -9,12 +9,23 @@ from litestar import Controller, Response, get
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.live_listener import health_checks
 from api.outage import RETRY_AFTER_S
 from dispatch.access.principal import Principal
+from dispatch.calendar.status import CHINA, CalendarStatus
 from dispatch.tickets.policy import DispatchPolicyRegistry
+
+
+class CalendarYearHealth(msgspec.Struct):
+    year: int
+    estimated: bool
+    """True: no published notice for the year; working-time deadlines in it are estimates
+    (import the notice: ``aftersales calendar import``, docs/calendar.md)."""
+    origin: str
+    """``imported``, ``packaged``, ``estimated``, or ``unknown`` (the database is down)."""
 
 
 class HealthOut(msgspec.Struct):
@@ -24,6 +35,8 @@ class HealthOut(msgspec.Struct):
     """``ok`` or ``down`` (kept from the first version of this answer)."""
     checks: dict[str, str]
     """Each dependency: ``up`` or ``down`` (``database``, ``live_listener``: the LISTEN connection)."""
+    calendar: list[CalendarYearHealth] = msgspec.field(default_factory=list)
+    """This year's and next year's working calendar (the year in China, by the server's clock)."""
 
 
 @get(
@@ -33,7 +46,9 @@ class HealthOut(msgspec.Struct):
     responses={503: ResponseSpec(HealthOut, description="A dependency is down; retry after Retry-After")},
 )
 async def health(
-    engine: NamedDependency[AsyncEngine], channels: NamedDependency[ChannelsPlugin]
+    engine: NamedDependency[AsyncEngine],
+    channels: NamedDependency[ChannelsPlugin],
+    calendar_status: NamedDependency[CalendarStatus],
 ) -> Response[HealthOut]:
     checks = await health_checks(engine, channels)
     up = all(value == "up" for value in checks.values())
@@ -41,9 +56,24 @@ async def health(
         status="ok" if up else "degraded",
         database="ok" if checks["database"] == "up" else "down",
         checks=checks,
+        calendar=await _calendar(calendar_status, checks["database"] == "up"),
     )
     headers = {} if up else {"Retry-After": str(RETRY_AFTER_S)}
     return Response(body, status_code=200 if up else 503, headers=headers)
+
+
+async def _calendar(status: CalendarStatus, database_up: bool) -> list[CalendarYearHealth]:
+    """Imported notices are in the database: while it is down the origin is ``unknown``."""
+    if database_up:
+        try:
+            return [
+                CalendarYearHealth(y.year, y.estimated, y.origin.value if y.origin else "not_covered")
+                for y in await status.years()
+            ]
+        except (SQLAlchemyError, OSError):
+            pass
+    this_year = status.clock().astimezone(CHINA).year
+    return [CalendarYearHealth(year, True, "unknown") for year in (this_year, this_year + 1)]
 
 
 class PolicyController(Controller):
@@ -62,6 +92,7 @@ class PolicyController(Controller):
                 "rules": list(p.rules),
                 "direct_radius_km": p.direct_radius_km,
                 "response_minutes": dict(p.response_minutes),
+                "at_risk_share": p.at_risk_share,
                 "tiers": [
                     {
                         "from_km": t.from_km,
