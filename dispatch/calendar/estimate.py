@@ -1,7 +1,7 @@
 """A year without a published notice, estimated from the statutory holidays in force since 2025.
 
 The State Council's 《全国年节及纪念日放假办法》 as revised in 2024 (in force 2025-01-01) gives
-11 days: 元旦 1 (1 January); 春节 4 (除夕, Chinese New Year's Eve, and the first three days of
+13 days: 元旦 1 (1 January); 春节 4 (除夕, Chinese New Year's Eve, and the first three days of
 the first lunar month); 清明节 1 (the day of the Qingming solar term); 劳动节 2 (1–2 May); 端午节 1
 (5th day of the 5th lunar month); 中秋节 1 (15th day of the 8th lunar month); 国庆节 3 (1–3
 October). The yearly notice then moves days around weekends (调休) and adds make-up working days;
