@@ -175,10 +175,18 @@ def _field_of(item: dict[str, Any]) -> str | None:
     return ".".join(path) or None
 
 
+MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+
+
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     items = [item for item in error.extra if isinstance(item, dict)] if isinstance(error.extra, list) else []
     if not items:
-        return Response(error_body("invalid_request", error.detail), status_code=error.status_code)
+        missing = MISSING_PARAMETER.match(
+            error.detail
+        )  # Litestar names a missing query parameter in text only
+        field = missing.group(1) if missing else None
+        detail = f"{field}: is required" if field else error.detail
+        return Response(error_body("invalid_request", detail, field), status_code=error.status_code)
     field = _field_of(items[0])
     message = str(items[0].get("message", error.detail)).split(" - at `")[0]
     detail = f"{field}: {message}" if field else message

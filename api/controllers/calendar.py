@@ -83,7 +83,7 @@ class CalendarController(Controller):
     ) -> YearOut:
         return YearOut.of(await calendar.year(caller, year))
 
-    @post("/notices", summary="Import published notices: each replaces its year's estimate")
+    @post("/notices", status_code=200, summary="Import published notices: each replaces its year's estimate")
     async def import_notices(
         self,
         data: JSONBody[NoticeIn],
