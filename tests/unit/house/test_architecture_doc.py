@@ -19,6 +19,7 @@ DOMAINS = [
     "customer_tracking",
     "live",
     "access",
+    "calendar",
 ]
 LAYERS = [
     "api/controllers",
