@@ -22,7 +22,7 @@ DEFAULT_PERIODS = (("08:30", "12:00"), ("13:30", "17:30"))
 """A plant without its own hours works 08:30–12:00 and 13:30–17:30 (7.5 hours a day)."""
 MAX_PERIODS = 12
 DAY_MINUTES = 24 * 60
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+_CLOCK = re.compile(r"^([0-9]{2}):([0-9]{2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def parse_hours(zone: Any, periods: Any) -> WorkingHours:
         raise InvalidInput("zone", "zone is required: an IANA time zone, e.g. Asia/Shanghai")
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory such as "America"
         raise InvalidInput("zone", f"unknown IANA time zone {zone!r} (e.g. Asia/Shanghai)") from None
     if not isinstance(periods, list) or not periods:
         raise InvalidInput("periods", 'periods is required: e.g. [["08:30","12:00"], ["13:30","17:30"]]')

@@ -33,8 +33,8 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099
 SPILL = timedelta(days=31)
 """How far a notice's days may reach into a neighbouring year (元旦 2024 began 2023-12-30)."""
 MAX_SOURCE = 1000
-_YEAR_KEY = re.compile(r"^\d{4}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR_KEY = re.compile(r"^[0-9]{4}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _SECTION_KEYS = {"source", "holidays", "workdays"}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

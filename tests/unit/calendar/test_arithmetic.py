@@ -162,7 +162,9 @@ near_special_days = st.builds(
     st.integers(0, 24 * 60 - 1),
 )
 starts = st.one_of(anywhere, near_special_days).map(lambda d: d.replace(second=0, microsecond=0))
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY

@@ -27,6 +27,8 @@ def test_periods_are_kept_in_order_and_may_touch() -> None:
     [
         ("Mars/Olympus_Mons", [["08:30", "12:00"]], "zone"),
         ("", [["08:30", "12:00"]], "zone"),
+        ("America", [["08:30", "12:00"]], "zone"),  # a directory of zones, not a zone
+        ("Asia/Shanghai", [["٠٨:٣٠", "12:00"]], "periods[0][0]"),  # digits, but not ASCII ones
         ("Asia/Shanghai", [], "periods"),
         ("Asia/Shanghai", [["08:30", "12:00"], ["11:30", "17:30"]], "periods[1]"),
         ("Asia/Shanghai", [["13:30", "17:30"], ["08:30", "14:00"]], "periods[0]"),
