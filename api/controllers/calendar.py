@@ -19,7 +19,6 @@ from api.schemas.calendar import (
     YearOut,
 )
 from dispatch.access.principal import Principal
-from dispatch.calendar.notice import parse_notices
 from dispatch.calendar.service import CalendarService
 
 
@@ -90,5 +89,4 @@ class CalendarController(Controller):
         caller: NamedDependency[Principal],
         calendar: NamedDependency[CalendarService],
     ) -> ImportOut:
-        notices = parse_notices(msgspec.to_builtins(data))
-        return ImportOut.of(await calendar.import_notices(caller, notices))
+        return ImportOut.of(await calendar.import_document(caller, msgspec.to_builtins(data)))

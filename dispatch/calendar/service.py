@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatch.access.policy import Action, Resource, require
 from dispatch.access.principal import Principal
@@ -19,7 +20,7 @@ from dispatch.calendar.china import Origin, calendar_in_force, origin_of
 from dispatch.calendar.days import DayCalendar, YearDays
 from dispatch.calendar.errors import CalendarNotCovered
 from dispatch.calendar.hours import WorkingHours, default_hours, parse_hours
-from dispatch.calendar.notice import as_document
+from dispatch.calendar.notice import as_document, parse_notices
 from dispatch.errors import InvalidInput
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.network import PlantRepository
@@ -139,6 +140,11 @@ class CalendarService:
         except CalendarNotCovered as error:
             raise InvalidInput("year", str(error)) from None
         return YearView(days, origin_of(calendar, imported, year))
+
+    async def import_document(self, caller: Principal, raw: Mapping[str, Any]) -> list[Imported]:
+        """A notice document as the API received it: the caller's right first, then the checks."""
+        require(caller, Resource.CALENDAR, Action.CREATE)
+        return await self.import_notices(caller, parse_notices(raw))
 
     async def import_notices(self, caller: Principal, notices: Sequence[YearDays]) -> list[Imported]:
         """Keep published notices (checked already); each replaces what its year was counted from."""
