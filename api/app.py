@@ -13,6 +13,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
 from api.composition import Components, build_components, database_url, dependencies, running
+from api.controllers.calendar import CalendarController, PlantCalendarController
 from api.controllers.console import ConsolePageController, ConsoleSessionController, asset_routers
 from api.controllers.customer_tracking import (
     TicketTrackingLinkController,
@@ -83,6 +84,8 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
         route_handlers=[
             health,
             PlantController,
+            PlantCalendarController,
+            CalendarController,
             OutletController,
             TechnicianController,
             CustomerController,

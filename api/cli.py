@@ -1,4 +1,5 @@
-"""``aftersales``: serve, migrate, load the demo, stop the embedded cluster, issue dev tokens."""
+"""``aftersales``: serve, migrate, load the demo, stop the embedded cluster, issue dev tokens,
+import holiday notices."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
@@ -263,6 +265,42 @@ def cmd_positions_cleanup(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_positions_cleanup(url, days))
 
 
+async def _calendar_import(settings: Settings, notices: list[Any]) -> list[Any]:
+    from api.composition import build_components, calendar_service
+    from dispatch.access.principal import Principal
+    from storage.unit_of_work import unit_of_work
+
+    parts = build_components(settings)
+    operator = Principal(subject=f"cli:{os.environ.get('USER', 'operator')}", role=Role.ADMIN)
+    try:
+        async with unit_of_work(parts.sessions) as session:
+            return await calendar_service(session, parts).import_notices(operator, notices)
+    finally:
+        await parts.engine.dispose()
+
+
+def cmd_calendar_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Check the whole file first (exit 2 naming the field), then keep every year in it."""
+    from dispatch.calendar.errors import CalendarDataError
+    from dispatch.calendar.notice import parse_notice_text
+
+    try:
+        notices = parse_notice_text(args.file.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"aftersales calendar import: {error}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"aftersales calendar import: {args.file} is not UTF-8 text", file=sys.stderr)
+        return 2
+    except CalendarDataError as error:
+        print(f"aftersales calendar import: {args.file}: {error}", file=sys.stderr)
+        return 2
+    url = _database(settings)
+    for answer in asyncio.run(_calendar_import(settings.with_database(url), notices)):
+        print(f"{answer.year}: imported (was {answer.replaced.value})")
+    return 0
+
+
 def cmd_bench(_: Settings, args: argparse.Namespace) -> int:
     import importlib
 
@@ -348,6 +386,14 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--technician", type=uuid.UUID, help="technician scope (engineer role)")
     token.add_argument("--subject", default="dev", help="who the token names in audit trails")
     token.set_defaults(run=cmd_token)
+
+    calendar = sub.add_parser("calendar", help="the working calendar (holiday notices)")
+    calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
+    notice = calendar_sub.add_parser(
+        "import", help="import published holiday notices (TOML, the format of holidays_cn.toml)"
+    )
+    notice.add_argument("file", type=Path, help="a TOML file with [years.YYYY] tables")
+    notice.set_defaults(run=cmd_calendar_import)
 
     bench = sub.add_parser("bench", help="run a benchmark suite and print its figures")
     bench.add_argument("suite", choices=BENCH_SUITES)

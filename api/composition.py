@@ -29,6 +29,8 @@ from api.controllers.customer_tracking import ViewCache
 from api.controllers.evidence import UPLOADS_PATH
 from api.settings import Settings
 from dispatch.access.principal import Principal
+from dispatch.calendar.service import CalendarService
+from dispatch.calendar.status import CalendarStatus
 from dispatch.customer_tracking.links import TrackingService
 from dispatch.customer_tracking.reads import TrackingReads
 from dispatch.evidence.policy import TrustPolicy
@@ -40,6 +42,7 @@ from dispatch.notifications.service import WebhookService
 from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.service import PlanService
 from dispatch.positions.service import PositionService, TrackingSettings
+from dispatch.tickets.clock_service import TicketClockService
 from dispatch.tickets.ending import TicketEnding
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.preview import PlantFactsCache, PreviewService
@@ -52,6 +55,7 @@ from geo.traveltime import GeodesicTravelModel, TravelModel
 from storage.database import embedded_url
 from storage.job_queue import JobQueue
 from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore
+from storage.repositories.calendar import CalendarRepository
 from storage.repositories.customer_tracking import TrackingLinkRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.field_work import WorkOrderRepository
@@ -152,6 +156,7 @@ class Components:
     tracking_reads: TrackingReads
     track_views: ViewCache
     console_config: ConsoleConfig
+    calendar_status: CalendarStatus
 
 
 def build_components(
@@ -193,6 +198,7 @@ def build_components(
         tracking_reads=reads,
         track_views=ViewCache(reads),
         console_config=console_config(settings),
+        calendar_status=CalendarStatus(read_sessions, clock),
     )
 
 
@@ -221,6 +227,21 @@ def network_service(session: AsyncSession, c: Components) -> NetworkService:
     )
 
 
+def calendar_service(session: AsyncSession, c: Components) -> CalendarService:
+    return CalendarService(CalendarRepository(session), PlantRepository(session))
+
+
+def ticket_clock_service(session: AsyncSession, c: Components) -> TicketClockService:
+    return TicketClockService(
+        TicketRepository(session),
+        WorkOrderRepository(session),
+        WarrantyRepository(session),
+        calendar_service(session, c),
+        c.policies,
+        c.clock,
+    )
+
+
 def warranty_service(session: AsyncSession, c: Components) -> WarrantyService:
     return WarrantyService(
         WarrantyRepository(session),
@@ -243,6 +264,7 @@ def ticket_service(session: AsyncSession, c: Components) -> TicketService:
         warranty_service(session, c),
         c.policies,
         c.warranty_policies,
+        c.clock,
     )
 
 
@@ -284,6 +306,8 @@ def work_order_service(session: AsyncSession, c: Components) -> WorkOrderService
         TicketRepository(session),
         TechnicianRepository(session),
         WarrantyRepository(session),
+        CalendarRepository(session),
+        c.clock,
     )
 
 
@@ -348,6 +372,8 @@ T = TypeVar("T")
 SERVICES: dict[str, Callable[[AsyncSession, Components], object]] = {
     "network": network_service,
     "tickets": ticket_service,
+    "calendar": calendar_service,
+    "clocks": ticket_clock_service,
     "warranty": warranty_service,
     "charges": charge_service,
     "recalls": recall_service,
@@ -420,6 +446,7 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "tracking_reads": _constant(components.tracking_reads),
         "track_views": _constant(components.track_views),
         "console_config": _constant(components.console_config),
+        "calendar_status": _constant(components.calendar_status),
     }
     provided["previews"] = _on_read_session(preview_service, components)
     for name, build in SERVICES.items():

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.schemas.common import Page, PageNumber, PageSize
 from api.schemas.tickets import (
     CancelIn,
+    ClocksOut,
     CloseIn,
     DeadlineIn,
     DecisionOut,
@@ -22,6 +23,7 @@ from api.schemas.tickets import (
     TicketOut,
 )
 from dispatch.access.principal import Principal
+from dispatch.tickets.clock_service import TicketClockService
 from dispatch.tickets.ending import RemoteResolution, TicketEnding
 from dispatch.tickets.intake import Channel, FaultType, TicketStatus, Urgency, parse_choice
 from dispatch.tickets.preview import PreviewService
@@ -113,6 +115,18 @@ class TicketController(Controller):
         tickets: NamedDependency[TicketService],
     ) -> TicketOut:
         return await _ticket_out(await tickets.get(caller, ticket_id), tickets, with_events=True)
+
+    @get(
+        "/{ticket_id:uuid}/clocks",
+        summary="The ticket's promise clocks, judged now (R-IN-3, R-IN-4, R-DI-2, R-FU-3)",
+    )
+    async def clocks(
+        self,
+        ticket_id: FromPath[uuid.UUID],
+        caller: NamedDependency[Principal],
+        clocks: NamedDependency[TicketClockService],
+    ) -> ClocksOut:
+        return ClocksOut.of(await clocks.clocks(caller, ticket_id))
 
     @post(
         "/{ticket_id:uuid}/deadline",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
+from dispatch.tickets.clock_service import Clock, Clocks
 from dispatch.tickets.decision import Decision
 from storage.models import DispatchDecision, Ticket, TicketEvent
 
@@ -174,6 +175,10 @@ class TicketOut(msgspec.Struct):
     arrival_deadline: datetime | None
     response_deadline: datetime | None
     created_at: datetime
+    responded_at: datetime | None = None
+    """The first office action (keeps the response clock, R-IN-3)."""
+    forwarded_at: datetime | None = None
+    """The first hand-over to an engineer (keeps the forwarding clock, R-IN-4)."""
     dispatchable: bool = True
     blocked_by: list[str] = msgspec.field(default_factory=list)
     decision: DecisionOut | None = None
@@ -209,6 +214,8 @@ class TicketOut(msgspec.Struct):
             arrival_deadline=_local(ticket.arrival_deadline, tz),
             response_deadline=_local(ticket.response_deadline, tz),
             created_at=ticket.created_at,
+            responded_at=_local(ticket.responded_at, tz),
+            forwarded_at=_local(ticket.forwarded_at, tz),
             dispatchable=not blocked_by if blocked_by is not None else True,
             blocked_by=list(blocked_by or ()),
             decision=decision,
@@ -219,3 +226,49 @@ class TicketOut(msgspec.Struct):
 def ticket_number(number: int) -> str:
     """The number the hotline reads to the customer, e.g. ``AS-001001``."""
     return f"AS-{number:06d}"
+
+
+class ClockOut(msgspec.Struct):
+    """One promise of the ticket, judged at ``now`` (docs/calendar.md)."""
+
+    name: str
+    """``response`` (R-IN-3), ``forwarding`` (R-IN-4), ``arrival`` (R-DI-1…5), ``report`` (R-FU-3)."""
+    rule: str
+    currency: str
+    """``wall`` (every hour counts) or ``working`` (the plant's working hours on working days)."""
+    started_at: datetime
+    due_at: datetime | None
+    state: str
+    """``running``, ``at_risk``, ``met``, ``breached`` or ``paused``."""
+    responsible: str
+    estimated: bool
+    """True when the due instant was counted through a year without a published notice."""
+    kept_at: datetime | None = None
+    paused_by: str | None = None
+
+    @classmethod
+    def of(cls, clock: Clock) -> ClockOut:
+        p = clock.promise
+        return cls(
+            name=p.name,
+            rule=p.rule,
+            currency=p.currency.value,
+            started_at=p.started_at,
+            due_at=p.due_at,
+            state=clock.state.value,
+            responsible=p.responsible,
+            estimated=p.estimated,
+            kept_at=p.kept_at,
+            paused_by=p.paused_by,
+        )
+
+
+class ClocksOut(msgspec.Struct):
+    ticket_id: uuid.UUID
+    now: datetime
+    """The instant the clocks were judged at, with the plant's offset."""
+    clocks: list[ClockOut]
+
+    @classmethod
+    def of(cls, found: Clocks) -> ClocksOut:
+        return cls(found.ticket_id, found.now, [ClockOut.of(clock) for clock in found.clocks])

@@ -25,6 +25,8 @@ from storage.scope import ALL, RowScope
 
 class Resource(StrEnum):
     PLANT = "plant"
+    WORKING_HOURS = "working hours"
+    CALENDAR = "working calendar"
     OUTLET = "outlet"
     TECHNICIAN = "technician"
     CUSTOMER = "customer"
@@ -93,6 +95,11 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.PLANT, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
         (Resource.PLANT, A.LIST): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
         (Resource.PLANT, A.CREATE): _OFFICE,
+        # the working calendar (R-IN-4, R-IN-5, R-FU-3): public facts; hours and notices set by admins
+        (Resource.WORKING_HOURS, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
+        (Resource.WORKING_HOURS, A.UPDATE): {R.ADMIN: ANY},
+        (Resource.CALENDAR, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
+        (Resource.CALENDAR, A.CREATE): {R.ADMIN: ANY},
         (Resource.OUTLET, A.READ): {**_READ_ALL, R.OUTLET: OUTLET, R.ENGINEER: ANY},
         (Resource.OUTLET, A.LIST): {**_READ_ALL, R.OUTLET: OUTLET, R.ENGINEER: ANY},
         (Resource.OUTLET, A.CREATE): _OFFICE,

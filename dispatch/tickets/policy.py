@@ -22,7 +22,18 @@ from dispatch.errors import PolicyError, UnknownPolicy
 from dispatch.tickets.intake import Urgency
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "policies"
-TOP_KEYS = {"name", "version", "title", "rules", "direct_radius_km", "response_minutes", "tiers"}
+TOP_KEYS = {
+    "name",
+    "version",
+    "title",
+    "rules",
+    "direct_radius_km",
+    "response_minutes",
+    "tiers",
+    "at_risk_share",
+}
+DEFAULT_AT_RISK_SHARE = 0.25
+"""A ticket clock is ``at_risk`` when less than this share of its window remains."""
 TIER_KEYS = {"from_km", "to_km", "arrival_hours", "gap", "appointment", "response_minutes", "note"}
 RESPONSE_KEYS = {"default", *(urgency.value for urgency in Urgency)}
 
@@ -62,6 +73,8 @@ class DispatchPolicy:
     response_minutes: Mapping[str, int]
     tiers: tuple[Tier, ...]
     source: str
+    at_risk_share: float = DEFAULT_AT_RISK_SHARE
+    """Ticket clocks turn ``at_risk`` when less than this share of their window remains."""
 
     def tier_for(self, distance_km: float) -> Tier:
         for tier in self.tiers:
@@ -186,6 +199,9 @@ def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
         raise PolicyError(source, "response_minutes", "must be a table")
     _reject_unknown(responses, RESPONSE_KEYS, source, "response_minutes")
     radius = raw.get("direct_radius_km")
+    share = _number(raw.get("at_risk_share", DEFAULT_AT_RISK_SHARE), source, "at_risk_share")
+    if share >= 1:
+        raise PolicyError(source, "at_risk_share", f"must be a share below 1 (0.25 = 25 %), got {share!r}")
     return DispatchPolicy(
         name=name.strip(),
         version=version,
@@ -197,6 +213,7 @@ def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
         },
         tiers=tuple(tiers),
         source=source,
+        at_risk_share=share,
     )
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models: the rows the product keeps. Schemas for the API live in ``api/schemas``."""
 
 from storage.models.base import Base
+from storage.models.calendar import CalendarYear, PlantWorkingHours
 from storage.models.customer_tracking import TrackingLink
 from storage.models.evidence import Evidence
 from storage.models.field_work import WorkOrder, WorkOrderEvent
@@ -26,6 +27,7 @@ __all__ = [
     "Asset",
     "AssetDowntime",
     "Base",
+    "CalendarYear",
     "Customer",
     "Device",
     "DispatchDecision",
@@ -36,6 +38,7 @@ __all__ = [
     "Outlet",
     "Plan",
     "Plant",
+    "PlantWorkingHours",
     "Position",
     "Quote",
     "RecallCampaign",

@@ -75,6 +75,10 @@ class Ticket(IdMixin, CreatedMixin, Base):
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outlets.id"), index=True)
     arrival_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The first office action on the ticket: keeps the response clock (R-IN-3)."""
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The first hand-over to an engineer: keeps the forwarding clock (R-IN-4)."""
     decision_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("dispatch_decisions.id", use_alter=True, name="fk_tickets_decision")
     )

@@ -20,6 +20,7 @@ DOMAINS = [
     "live",
     "notifications",
     "access",
+    "calendar",
 ]
 LAYERS = [
     "api/controllers",
