@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from procrastinate import App, JobContext, RetryStrategy
 
-from api.composition import Components, build_components, database_url, running
+from api.composition import Components, build_components, database_url, running, ticket_clock_service
 from api.settings import Settings
 from dispatch.evidence.cleanup import remove_orphans
 from dispatch.evidence.thumbnails import EVIDENCE_QUEUE, THUMBNAIL_TASK, make_stored_thumbnail
@@ -42,6 +42,7 @@ from dispatch.notifications.service import (
 from dispatch.planning.lifeline import die_with_parent
 from dispatch.planning.runner import SOLVE_QUEUE, SOLVE_TASK, PlanRunner
 from dispatch.positions.service import remove_old_positions
+from dispatch.tickets.sweep import SWEEP_TASK, ClockSweep
 from storage.job_queue import connector
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.positions import PositionRepository
@@ -121,6 +122,19 @@ def job_app(components: Components) -> App:
             logger.warning("job %s (%s) lost its worker: queued again", job.id, job.task_name)
             await manager.retry_job(job)
         await manager.prune_stalled_workers(seconds_since_heartbeat=after)
+
+    @app.periodic(cron="* * * * *")
+    @app.task(name=SWEEP_TASK, queue=MAINTENANCE_QUEUE, retry=RETRY)
+    async def clock_sweep(timestamp: int) -> None:
+        """Every minute: open tickets' clocks judged, changes told, escalations climbed."""
+        sweep = ClockSweep(components.sessions, lambda session: ticket_clock_service(session, components))
+        report = await sweep.run(_at(timestamp))
+        logger.info(
+            "clock sweep: %d tickets, %d changes, %d escalations",
+            report.tickets,
+            report.changes,
+            report.escalations,
+        )
 
     @app.periodic(cron="7 0 * * *")
     @app.task(name="maintenance.position_partitions", queue=MAINTENANCE_QUEUE, retry=RETRY)

@@ -21,7 +21,7 @@ from storage.models.live import LiveEvent
 
 CHANNEL = "aftersales_live"
 """The PostgreSQL NOTIFY channel the triggers publish on (same string in ``0005_live``)."""
-TOPICS = ("tickets", "work_orders", "positions", "plans")
+TOPICS = ("tickets", "work_orders", "positions", "plans", "clocks")
 RESUME_LIMIT = 1000
 """At most this many journalled events are replayed after ``Last-Event-ID``."""
 
@@ -85,7 +85,7 @@ def visible_to(message: LiveMessage, principal: Principal) -> bool:
         return True
     return (
         rows.outlet_id is not None
-        and message.topic == "tickets"
+        and message.topic in ("tickets", "clocks")
         and message.data.get("outlet_id") == str(rows.outlet_id)
     )
 

@@ -25,6 +25,9 @@ EVENT_KINDS = (
     "work_order.updated",
     "plan.created",
     "plan.updated",
+    "clock.at_risk",
+    "clock.breached",
+    "clock.escalated",
 )
 """The journal's event kinds offered to webhooks (positions are not: too many, too personal)."""
 SIGNATURE_HEADER = "X-Aftersales-Signature"

@@ -74,7 +74,10 @@ class TicketClockService:
 
     async def clocks(self, caller: Principal, ticket_id: uuid.UUID) -> Clocks:
         ticket = await self.tickets.get(ticket_id, scope(caller, Resource.TICKET, Action.READ))
-        now = self.clock()
+        return await self.judged(ticket, self.clock())
+
+    async def judged(self, ticket: Ticket, now: datetime) -> Clocks:
+        """Every clock of ``ticket`` judged at ``now`` (the clock sweep calls this for each ticket)."""
         hours = (await self.calendar.hours_of(ticket.plant_id)).hours
         calendar = await self.calendar.calendar()
         policy = await self._policy(ticket)
@@ -85,6 +88,9 @@ class TicketClockService:
             for promise in ticket_promises(facts, calendar, hours)
         ]
         return Clocks(ticket.id, now.astimezone(hours.tz), judged)
+
+    async def policy_of(self, ticket: Ticket) -> DispatchPolicy | None:
+        return await self._policy(ticket)
 
     async def _facts(self, ticket: Ticket, policy: DispatchPolicy | None) -> TicketFacts:
         orders = await self.work_orders.for_ticket(ticket.id)

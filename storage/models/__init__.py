@@ -10,7 +10,7 @@ from storage.models.network import Asset, Customer, Outlet, Plant, Technician
 from storage.models.notifications import WebhookDelivery, WebhookSubscription
 from storage.models.planning import Plan, TechnicianAbsence
 from storage.models.positions import Device, LatestPosition, Position
-from storage.models.tickets import DispatchDecision, Ticket, TicketEvent
+from storage.models.tickets import DispatchDecision, Ticket, TicketClockState, TicketEvent
 from storage.models.warranty import (
     AssetDowntime,
     InternalLoss,
@@ -47,6 +47,7 @@ __all__ = [
     "Technician",
     "TechnicianAbsence",
     "Ticket",
+    "TicketClockState",
     "TicketComponent",
     "TicketEvent",
     "TrackingLink",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     Identity,
+    Integer,
     Numeric,
     String,
     Text,
@@ -98,3 +99,21 @@ class TicketEvent(IdMixin, Base):
     actor: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
+class TicketClockState(Base):
+    """The state the clock sweep last saw for one clock of one ticket, and how far up the
+    escalation ladder it went: the sweep records and announces each change once."""
+
+    __tablename__ = "ticket_clock_states"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """When the sweep first saw this state."""
+    escalated: Mapped[int] = mapped_column(Integer, server_default="0")
+    """Ladder steps taken for this clock (the policy's ``[[escalation]]`` list)."""
+    responsible: Mapped[str] = mapped_column(String(200))
