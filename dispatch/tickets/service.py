@@ -10,6 +10,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dispatch.access.policy import Action, Resource, require, scope
@@ -36,6 +37,7 @@ from storage.repositories.network import (
     AssetRepository,
     CustomerRepository,
     OutletRepository,
+    OutletRow,
     PlantFacts,
     PlantRepository,
 )
@@ -128,9 +130,16 @@ def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
     return value
 
 
+class CoveringOutlets(Protocol):
+    """Where the outlets covering a site come from: the unit of work's repository (tickets) or
+    the preview's read pool (``storage.repositories.network.PreviewReads``)."""
+
+    async def serving(self, plant_id: uuid.UUID, site: LonLat) -> list[OutletRow]: ...
+
+
 async def decide_for(
     policies: DispatchPolicyRegistry,
-    outlets: OutletRepository,
+    outlets: CoveringOutlets,
     plant: PlantFacts,
     site: LonLat,
     reported_at: datetime,
