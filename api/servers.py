@@ -1,0 +1,79 @@
+"""The ASGI servers ``aftersales serve`` can run the app under: uvicorn and granian.
+
+Both get the same contract (docs/adr/0014-granian-asgi-server.md): ``--workers`` processes
+sharing one socket, SIGTERM stops accepting and gives in-flight requests ``graceful_timeout``
+seconds, and every log line, the access log included, goes through
+:class:`api.access_log.RedactSecrets`. Several workers (and granian always) build the app in
+each worker from the environment (``api.app:app_from_env``); the caller puts the resolved
+database URL, public URL and secret there first.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from typing import Any
+
+APP_FACTORY = "api.app:app_from_env"
+
+
+class Server(enum.StrEnum):
+    GRANIAN = "granian"
+    UVICORN = "uvicorn"
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    host: str
+    port: int
+    workers: int
+    log_level: str
+    graceful_timeout_s: float
+
+
+def run_uvicorn(options: ServeOptions, app: Any | None) -> None:
+    """uvicorn with httptools and uvloop; ``app`` (one worker) or the factory (several)."""
+    import uvicorn
+
+    from api.access_log import uvicorn_log_config
+
+    common: dict[str, Any] = {
+        "host": options.host,
+        "port": options.port,
+        "log_level": options.log_level,
+        "log_config": uvicorn_log_config(),
+        "timeout_graceful_shutdown": options.graceful_timeout_s,
+    }
+    if app is None or options.workers > 1:
+        uvicorn.run(APP_FACTORY, factory=True, workers=options.workers, **common)
+    else:
+        uvicorn.run(app, **common)
+
+
+def run_granian(options: ServeOptions) -> None:
+    """granian's Rust HTTP/1.1 server, ASGI interface with lifespan, one process per worker.
+
+    The access log is on at ``info`` and ``debug`` (as uvicorn's is) and written in uvicorn's
+    shape, so log readers see the same lines. ``workers_kill_timeout``: after SIGTERM a worker
+    gets the graceful timeout to finish its requests and lifespan shutdown, then it is killed."""
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server import Server as Granian
+
+    from api.access_log import ACCESS_FORMAT, granian_log_config
+
+    Granian(
+        APP_FACTORY,
+        address=options.host,
+        port=options.port,
+        interface=Interfaces.ASGI,
+        workers=options.workers,
+        loop=Loops.uvloop,
+        factory=True,
+        log_level=LogLevels(options.log_level),
+        log_dictconfig=granian_log_config(),
+        log_access=options.log_level in ("info", "debug"),
+        log_access_format=ACCESS_FORMAT,
+        workers_kill_timeout=max(1, math.ceil(options.graceful_timeout_s)),
+    ).serve()
