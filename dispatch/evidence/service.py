@@ -274,7 +274,9 @@ class EvidenceService:
             },
         )
         await self.evidence.session.flush()
-        job = ThumbnailJob(self.store, row.id, row.object_key, data) if inspection.is_image else None
+        job = None
+        if inspection.is_image:
+            job = ThumbnailJob(self.store, row.id, row.object_key, data, inspection.decoded)
         return Completed(row, job)
 
     async def _assess(self, row: Evidence, ticket: Ticket, inspection: Inspection) -> Assessment:
