@@ -18,7 +18,6 @@ from dispatch.tickets.preview import PreviewService
 from dispatch.tickets.service import (
     CustomerInput,
     DeadlineSet,
-    PreviewRequest,
     SiteInput,
     TicketCreate,
     TicketQuery,
@@ -38,19 +37,12 @@ class DispatchController(Controller):
         request: Request[Principal, Any, Any],
         previews: NamedDependency[PreviewService],
     ) -> DecisionOut:
-        """The hot path: the caller is read off the request (the authentication middleware put it
-        there) rather than injected beside ``previews``: two dependencies of one level make
-        Litestar resolve them in a task group, which cost more than the rest of the injection."""
-        decision = await previews.preview(
-            request.user,
-            PreviewRequest(
-                plant_id=data.plant_id,
-                site=data.site.to_wgs84("site"),
-                reported_at=data.reported_at,
-                urgency=parse_choice(Urgency, data.urgency, "urgency"),
-            ),
-        )
-        return DecisionOut.of(decision)
+        """A valid preview is answered by the fast lane in front of the router
+        (``api/preview_lane.py``); this route answers every other one and defines the contract. The
+        caller is read off the request (the authentication middleware put it there) rather than
+        injected beside ``previews``: two dependencies of one level make Litestar resolve them
+        in a task group, which cost more than the rest of the injection."""
+        return DecisionOut.of(await previews.preview(request.user, data.to_request()))
 
 
 async def _ticket_out(view: TicketView, tickets: TicketService, with_events: bool) -> TicketOut:
