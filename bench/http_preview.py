@@ -1,11 +1,16 @@
 """Dispatch previews over HTTP: throughput and latency of `POST /api/v1/dispatch/preview`.
 
     aftersales bench http_preview [--outlets 10000] [--workers 2] [--seconds 20] [--connections 8]
+                                  [--server granian|uvicorn]
 
-Starts a real `aftersales serve` process (uvicorn, N workers) on a free loopback port against a
-benchmark database with N outlets in the embedded cluster, then loads it with `wrk` (Debian
-package `wrk`; installed on demand when we are root) using a different random site per request.
-Prints one JSON line. Target (2 cores): ≥ 2,000 previews/s at p99 ≤ 20 ms.
+Starts a real `aftersales serve` process (N workers; `--server` picks the ASGI server, else
+serve's default) on a free loopback port against a benchmark database with N outlets in the
+embedded cluster, then loads it with `wrk` (Debian package `wrk`; installed on demand when we
+are root) using a different random site per request. Prints one JSON line: the rate and
+latencies, and the CPU each preview cost — the served processes' and the PostgreSQL cluster's
+CPU time during the run (``bench/cpu.py``, from /proc) divided by the requests — beside the
+machine's load average. On a shared machine the rate depends on the neighbours; the CPU per
+preview hardly does. Target (2 cores): ≤ 0.5 ms of CPU per preview in total, i.e. ≥ 3,000/s.
 """
 
 from __future__ import annotations
