@@ -1,6 +1,6 @@
-"""The ASGI servers ``aftersales serve`` can run the app under: uvicorn and granian.
+"""The ASGI servers ``aftersales serve`` can run the app under: uvicorn (default) and granian.
 
-Both get the same contract (docs/adr/0014-granian-asgi-server.md): ``--workers`` processes
+Both get the same contract (docs/adr/0014-asgi-server-granian-or-uvicorn.md): ``--workers`` processes
 sharing one socket, SIGTERM stops accepting and gives in-flight requests ``graceful_timeout``
 seconds, and every log line, the access log included, goes through
 :class:`api.access_log.RedactSecrets`. Several workers (and granian always) build the app in

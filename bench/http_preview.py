@@ -68,6 +68,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--outlets", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server", choices=["granian", "uvicorn"], default=None, help="serve's default")
+    parser.add_argument(
+        "--log-level", default="warning", help="serve's; at info every request is in the access log"
+    )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
@@ -95,7 +98,9 @@ def main(argv: list[str]) -> int:
     postmaster = postmaster_pid(ClusterLayout.under(args.home).data_dir)
     load_before = load_average()
     try:
-        with served(env, workers=args.workers, stop_timeout_s=30, server=args.server) as server:
+        with served(
+            env, workers=args.workers, stop_timeout_s=30, server=args.server, log_level=args.log_level
+        ) as server:
             base = server.base_url
             warm = [wrk, "-t1", "-c8", "-d3s", "-s", str(work / "preview.lua"), base]
             subprocess.run(warm, check=True, capture_output=True)
@@ -126,6 +131,7 @@ def main(argv: list[str]) -> int:
                 "outlets": args.outlets,
                 "server": args.server or "default",
                 "workers": args.workers,
+                "log_level": args.log_level,
                 "connections": args.connections,
                 "seconds": round(duration_us / 1e6, 1),
                 "requests": requests,
