@@ -38,6 +38,11 @@ class ServeOptions:
     graceful_timeout_s: float
 
 
+def writes_access_log(log_level: str) -> bool:
+    """The access log is an info-level log: on at ``info`` and ``debug``."""
+    return log_level in ("info", "debug")
+
+
 def run_uvicorn(options: ServeOptions, app: Any | None) -> None:
     """uvicorn with httptools and uvloop; ``app`` (one worker) or the factory (several)."""
     import uvicorn
@@ -50,6 +55,8 @@ def run_uvicorn(options: ServeOptions, app: Any | None) -> None:
         "log_level": options.log_level,
         "log_config": uvicorn_log_config(),
         "timeout_graceful_shutdown": options.graceful_timeout_s,
+        # below info no access line is written, but uvicorn would still format its arguments
+        "access_log": writes_access_log(options.log_level),
     }
     if app is None or options.workers > 1:
         uvicorn.run(APP_FACTORY, factory=True, workers=options.workers, **common)
@@ -92,7 +99,7 @@ def run_granian(options: ServeOptions) -> None:
         factory=True,
         log_level=LogLevels(options.log_level),
         log_dictconfig=granian_log_config(),
-        log_access=options.log_level in ("info", "debug"),
+        log_access=writes_access_log(options.log_level),
         log_access_format=ACCESS_FORMAT,
         workers_kill_timeout=max(1, math.ceil(options.graceful_timeout_s)),
     ).serve()
