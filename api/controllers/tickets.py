@@ -37,11 +37,12 @@ class DispatchController(Controller):
         request: Request[Principal, Any, Any],
         previews: NamedDependency[PreviewService],
     ) -> DecisionOut:
-        """A valid preview is answered by the fast lane in front of the router
-        (``api/preview_lane.py``); this route answers every other one and defines the contract. The
-        caller is read off the request (the authentication middleware put it there) rather than
-        injected beside ``previews``: two dependencies of one level make Litestar resolve them
-        in a task group, which cost more than the rest of the injection."""
+        # No docstring: it would become the operation's description in the OpenAPI document.
+        # A valid preview is answered by the fast lane in front of the router
+        # (api/preview_lane.py); this route answers every other one and defines the contract.
+        # The caller is read off the request (the authentication middleware put it there) rather
+        # than injected beside `previews`: two dependencies of one level make Litestar resolve
+        # them in a task group, which cost more than the rest of the injection.
         return DecisionOut.of(await previews.preview(request.user, data.to_request()))
 
 
