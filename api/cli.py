@@ -17,8 +17,12 @@ from typing import Any
 from api.settings import Settings
 from dispatch.access.principal import TOKEN_ROLES, Role
 
+DEFAULT_SERVER = "uvicorn"
+"""The ASGI server ``serve`` runs (``--server``). granian was measured against it and costs as
+much CPU per request or more; it stays selectable (ADR 0016)."""
+
 GRACEFUL_TIMEOUT_S = 10.0
-"""On SIGTERM uvicorn stops accepting, lets in-flight requests finish this long, then closes the
+"""On SIGTERM the server stops accepting, lets in-flight requests finish this long, then closes the
 rest (live streams never finish by themselves; their clients reconnect to another process)."""
 
 
@@ -76,9 +80,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     Never prints a token: a token is a credential, and this output ends up in terminals' scroll-back
     and service logs. It says how to get one instead."""
-    import uvicorn
-
-    from api.access_log import uvicorn_log_config
+    from api.servers import ServeOptions, Server, run_granian, run_uvicorn
 
     url = _database(settings)
     settings = with_served_public_url(settings, args.host, args.port, os.environ)
@@ -87,24 +89,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"aftersales on http://{args.host}:{args.port}  (OpenAPI: /schema)")
     print(f"links it hands out start with {settings.public_url}  (AFTERSALES_PUBLIC_URL)")
     print("a token for trying it out: aftersales token --role dispatcher", flush=True)
-    common: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_level": args.log_level,
-        "log_config": uvicorn_log_config(),
-        "timeout_graceful_shutdown": args.graceful_timeout,
-    }
+    options = ServeOptions(args.host, args.port, args.workers, args.log_level, args.graceful_timeout)
+    # the worker processes build the app from the environment (api.app:app_from_env)
     os.environ["AFTERSALES_DATABASE_URL"] = url
     os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
     os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
     job_workers = _spawn_job_workers(args.job_workers)
     try:
-        if args.workers > 1:
-            uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
+        if Server(args.server) is Server.GRANIAN:
+            run_granian(options)
             return 0
         from api.app import create_app
 
-        uvicorn.run(create_app(settings.with_database(url)), **common)
+        run_uvicorn(options, create_app(settings.with_database(url)) if args.workers == 1 else None)
         return 0
     finally:
         _stop_job_workers(job_workers, args.graceful_timeout)
@@ -330,6 +327,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo data first (once)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--server",
+        default=DEFAULT_SERVER,
+        choices=["granian", "uvicorn"],
+        help=f"ASGI server (default {DEFAULT_SERVER}; docs/adr/0016-asgi-server-granian-or-uvicorn.md)",
+    )
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )

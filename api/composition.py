@@ -55,6 +55,7 @@ from geo.traveltime import GeodesicTravelModel, TravelModel
 from storage.database import embedded_url
 from storage.job_queue import JobQueue
 from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore
+from storage.read_pool import ReadPool
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.customer_tracking import TrackingLinkRepository
 from storage.repositories.evidence import EvidenceRepository
@@ -64,6 +65,7 @@ from storage.repositories.network import (
     CustomerRepository,
     OutletRepository,
     PlantRepository,
+    PreviewReads,
     TechnicianRepository,
 )
 from storage.repositories.notifications import WebhookRepository
@@ -145,12 +147,14 @@ class Components:
     sessions: async_sessionmaker[AsyncSession]
     """Units of work (requests, background jobs)."""
     read_sessions: async_sessionmaker[AsyncSession]
-    """Autocommit sessions for hot read paths (preview, health, the customer's page, SSE)."""
+    """Autocommit sessions for read paths (health, the customer's page, SSE)."""
     policies: DispatchPolicyRegistry
     warranty_policies: WarrantyPolicyRegistry
     object_store: ObjectStore
     evidence_config: EvidenceConfig
     plant_cache: PlantFactsCache
+    read_pool: ReadPool
+    """Bare connections for the dispatch preview (``storage/read_pool.py``)."""
     travel_model: TravelModel
     journal: Journal
     tracking_reads: TrackingReads
@@ -193,6 +197,7 @@ def build_components(
         object_store=object_store(settings),
         evidence_config=evidence_config(settings),
         plant_cache=PlantFactsCache(ttl_s=settings.plant_cache_seconds),
+        read_pool=ReadPool.beside(engine, max_size=settings.db_pool_size),
         travel_model=travel_model,
         journal=Journal(read_sessions),
         tracking_reads=reads,
@@ -210,6 +215,7 @@ async def running(components: Components) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await components.read_pool.close()
         await components.engine.dispose()
 
 
@@ -268,8 +274,9 @@ def ticket_service(session: AsyncSession, c: Components) -> TicketService:
     )
 
 
-def preview_service(session: AsyncSession, c: Components) -> PreviewService:
-    return PreviewService(PlantRepository(session), OutletRepository(session), c.policies, c.plant_cache)
+def preview_service(c: Components) -> PreviewService:
+    """Built once per app: the preview reads on the read pool, not on a request's session."""
+    return PreviewService(PreviewReads(c.read_pool), c.policies, c.plant_cache)
 
 
 def charge_service(session: AsyncSession, c: Components) -> ChargeService:
@@ -419,13 +426,6 @@ def _on_session(build: Callable[[AsyncSession, Components], T], components: Comp
     return Provide(provide, sync_to_thread=False)
 
 
-def _on_read_session(build: Callable[[AsyncSession, Components], T], components: Components) -> Provide:
-    def provide(read_session: NamedDependency[AsyncSession]) -> T:
-        return build(read_session, components)
-
-    return Provide(provide, sync_to_thread=False)
-
-
 def _constant(value: Any) -> Provide:
     def provide() -> Any:
         return value
@@ -448,7 +448,7 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "console_config": _constant(components.console_config),
         "calendar_status": _constant(components.calendar_status),
     }
-    provided["previews"] = _on_read_session(preview_service, components)
+    provided["previews"] = _constant(preview_service(components))
     for name, build in SERVICES.items():
         provided[name] = _on_session(build, components)
     return provided

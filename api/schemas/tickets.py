@@ -12,6 +12,8 @@ import msgspec
 from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
 from dispatch.tickets.clock_service import Clock, Clocks
 from dispatch.tickets.decision import Decision
+from dispatch.tickets.intake import Urgency, parse_choice
+from dispatch.tickets.service import PreviewRequest
 from storage.models import DispatchDecision, Ticket, TicketEvent
 
 
@@ -20,6 +22,15 @@ class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
     site: LocationIn
     reported_at: datetime | None = None
     urgency: str = "normal"
+
+    def to_request(self) -> PreviewRequest:
+        """The service's request; ``InvalidInput`` names a bad ``site`` or ``urgency``."""
+        return PreviewRequest(
+            plant_id=self.plant_id,
+            site=self.site.to_wgs84("site"),
+            reported_at=self.reported_at,
+            urgency=parse_choice(Urgency, self.urgency, "urgency"),
+        )
 
 
 class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dispatch.access.policy import Action, Resource, require, scope
@@ -38,6 +39,7 @@ from storage.repositories.network import (
     AssetRepository,
     CustomerRepository,
     OutletRepository,
+    OutletRow,
     PlantFacts,
     PlantRepository,
 )
@@ -130,9 +132,16 @@ def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
     return value
 
 
+class CoveringOutlets(Protocol):
+    """Where the outlets covering a site come from: the unit of work's repository (tickets) or
+    the preview's read pool (``storage.repositories.network.PreviewReads``)."""
+
+    async def serving(self, plant_id: uuid.UUID, site: LonLat) -> list[OutletRow]: ...
+
+
 async def decide_for(
     policies: DispatchPolicyRegistry,
-    outlets: OutletRepository,
+    outlets: CoveringOutlets,
     plant: PlantFacts,
     site: LonLat,
     reported_at: datetime,

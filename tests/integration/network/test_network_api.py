@@ -124,7 +124,9 @@ def test_auth_and_roles(client: TestClient, auth: Auth) -> None:  # type: ignore
         "checks": {"database": "up", "live_listener": "up"},
         "jobs": {"workers": 0, "waiting": {}, "running": {}},  # no job worker beside this app
     }
-    assert len(health["calendar"]) == 2  # this year's and next year's (their state: tests/integration/calendar)
+    assert (
+        len(health["calendar"]) == 2
+    )  # this year's and next year's (their state: tests/integration/calendar)
     assert client.get("/api/v1/plants").status_code == 401
     bad = client.get("/api/v1/plants", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401 and bad.json()["error"] == "unauthorized"
