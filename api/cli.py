@@ -99,9 +99,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if Server(args.server) is Server.GRANIAN:
             run_granian(options)
             return 0
-        from api.app import create_app
+        from api.app import served_app
 
-        run_uvicorn(options, create_app(settings.with_database(url)) if args.workers == 1 else None)
+        run_uvicorn(options, served_app(settings.with_database(url)) if args.workers == 1 else None)
         return 0
     finally:
         _stop_job_workers(job_workers, args.graceful_timeout)

@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
@@ -41,7 +42,9 @@ from dispatch.network.service import NetworkService
 from dispatch.notifications.service import WebhookService
 from dispatch.planning.load import SnapshotLoader
 from dispatch.planning.service import PlanService
-from dispatch.positions.service import PositionService, TrackingSettings
+from dispatch.positions.ingest import PositionIngest
+from dispatch.positions.service import PositionIntake, PositionService, TrackingSettings
+from dispatch.positions.writer import PositionWriter
 from dispatch.tickets.clock_service import TicketClockService
 from dispatch.tickets.ending import TicketEnding
 from dispatch.tickets.policy import DispatchPolicyRegistry
@@ -161,6 +164,8 @@ class Components:
     track_views: ViewCache
     console_config: ConsoleConfig
     calendar_status: CalendarStatus
+    position_writer: PositionWriter
+    """Group commit of position ingest (ADR 0017): one per process, like the pool."""
 
 
 def build_components(
@@ -185,6 +190,7 @@ def build_components(
         )
 
     reads = TrackingReads(read_sessions, tracking, clock)
+
     return Components(
         settings=settings,
         secret=settings.resolved_secret(),
@@ -204,17 +210,23 @@ def build_components(
         track_views=ViewCache(reads),
         console_config=console_config(settings),
         calendar_status=CalendarStatus(read_sessions, clock),
+        position_writer=PositionWriter(
+            engine,
+            PositionIngest(sessions, partial(work_orders_on, clock=clock), tracking_settings(settings)),
+        ),
     )
 
 
 @asynccontextmanager
 async def running(components: Components) -> AsyncIterator[None]:
-    """The app's lifespan (and a job worker's): prepare the object store; on exit close the
-    connection pool. Background work runs on the job queue, never in this process's tasks."""
+    """The app's lifespan (and a job worker's): prepare the object store; on exit finish the
+    positions being stored, then close the connection pools. Background work runs on the job
+    queue, never in this process's tasks."""
     await to_thread.run_sync(components.object_store.ensure_ready)
     try:
         yield
     finally:
+        await components.position_writer.close()
         await components.read_pool.close()
         await components.engine.dispose()
 
@@ -308,29 +320,35 @@ def evidence_service(session: AsyncSession, c: Components) -> EvidenceService:
 
 
 def work_order_service(session: AsyncSession, c: Components) -> WorkOrderService:
+    return work_orders_on(session, c.clock)
+
+
+def work_orders_on(session: AsyncSession, clock: Clock) -> WorkOrderService:
     return WorkOrderService(
         WorkOrderRepository(session),
         TicketRepository(session),
         TechnicianRepository(session),
         WarrantyRepository(session),
         CalendarRepository(session),
-        c.clock,
+        clock,
+    )
+
+
+def tracking_settings(settings: Settings) -> TrackingSettings:
+    return TrackingSettings(
+        arrival_radius_m=settings.geofence_radius_m,
+        max_speed_kmh=settings.max_speed_kmh,
+        max_accuracy_m=settings.max_accuracy_m,
+        public_url=settings.public_url,
     )
 
 
 def position_service(session: AsyncSession, c: Components) -> PositionService:
-    s = c.settings
     return PositionService(
         DeviceRepository(session),
         PositionRepository(session),
         TechnicianRepository(session),
-        work_order_service(session, c),
-        TrackingSettings(
-            arrival_radius_m=s.geofence_radius_m,
-            max_speed_kmh=s.max_speed_kmh,
-            max_accuracy_m=s.max_accuracy_m,
-            public_url=s.public_url,
-        ),
+        tracking_settings(c.settings),
     )
 
 
@@ -447,6 +465,7 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "track_views": _constant(components.track_views),
         "console_config": _constant(components.console_config),
         "calendar_status": _constant(components.calendar_status),
+        "intake": _constant(PositionIntake(components.position_writer)),
     }
     provided["previews"] = _constant(preview_service(components))
     for name, build in SERVICES.items():

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,26 +109,19 @@ class HouseRateLimitMiddleware(RateLimitMiddleware):
             await send(end)
 
 
-def _only_under(*prefixes: str) -> str | None:
-    """An ``exclude`` pattern matching every path *not* under ``prefixes`` (Litestar then skips the
-    middleware before building a request: other routes pay nothing)."""
+def _only_under(*prefixes: str, but_not: tuple[str, ...] = ()) -> str | None:
+    """An ``exclude`` pattern matching every path *not* under ``prefixes``, and every path under
+    one of ``but_not`` (whole segments): Litestar then skips the middleware before building a
+    request, so other routes pay nothing."""
     if not prefixes:
         return None
+    under = "|".join(re.escape(prefix.removeprefix("/")) for prefix in prefixes)
     # "/x…" not followed by a prefix; never "/" alone (Litestar refuses patterns matching every path)
-    return "^/(?!" + "|".join(re.escape(prefix.removeprefix("/")) for prefix in prefixes) + ")."
-
-
-def _on_the_loop(
-    check: Callable[[Request[Any, Any, Any]], bool],
-) -> Callable[[Request[Any, Any, Any]], Awaitable[bool]]:
-    """Litestar runs a plain ``check_throttle_handler`` in a worker thread: a thread hop on every
-    request the limiter sees. These checks are microseconds of pure CPU (a path test, a cached
-    token lookup), so they run on the event loop instead."""
-
-    async def checked(request: Request[Any, Any, Any]) -> bool:
-        return check(request)
-
-    return checked
+    outside = f"(?!{under})."
+    if not but_not:
+        return f"^/{outside}"
+    inside = "|".join(re.escape(path.strip("/")) for path in but_not)
+    return f"^/(?:{outside}|(?:{inside})(?:/|$))"
 
 
 def _limit(
@@ -137,15 +130,22 @@ def _limit(
     applies: Callable[[Request[Any, Any, Any]], bool],
     key: Callable[[Request[Any, Any, Any]], str] = get_remote_address,
     prefixes: tuple[str, ...] = (),
+    but_not: tuple[str, ...] = (),
 ) -> DefineMiddleware:
     def identifier(request: Request[Any, Any, Any]) -> str:
         return f"{name}:{key(request)}"
 
+    async def check(request: Request[Any, Any, Any]) -> bool:
+        """``applies`` as a coroutine: Litestar runs a plain function given as the check in a
+        worker thread, a thread hop for every request the limiter sees (the checks only look at
+        the path and the headers, and a token's verification is cached)."""
+        return applies(request)
+
     config = RateLimitConfig(
         rate_limit=("minute", per_minute),
-        exclude=_only_under(*prefixes),
+        exclude=_only_under(*prefixes, but_not=but_not),
         identifier_for_request=identifier,
-        check_throttle_handler=_on_the_loop(applies),
+        check_throttle_handler=check,
         middleware_class=HouseRateLimitMiddleware,
     )
     return config.middleware
@@ -170,11 +170,12 @@ def rate_limit_middleware(limits: RateLimits, secret: str) -> list[DefineMiddlew
         return path(request).startswith(OBJECTS)
 
     tracking = (TRACK_PAGE, TRACK_API)
+    devices = tuple(f"{TRACK_PAGE}{protocol}" for protocol in INGEST_PROTOCOLS)  # not customers' pages
     limiters = (
-        ("tracking_ip", limits.tracking_ip, is_tracking, get_remote_address, tracking),
-        ("tracking_token", limits.tracking_token, is_tracking, link, tracking),
-        ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,)),
-        ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,)),
-        ("failed_auth_ip", limits.failed_auth_ip, bearer_fails(secret), get_remote_address, ()),
+        ("tracking_ip", limits.tracking_ip, is_tracking, get_remote_address, tracking, devices),
+        ("tracking_token", limits.tracking_token, is_tracking, link, tracking, devices),
+        ("ingest_ip", limits.ingest_ip, ingest, get_remote_address, (TRACK_PAGE,), ()),
+        ("objects_ip", limits.objects_ip, objects, get_remote_address, (OBJECTS,), ()),
+        ("failed_auth_ip", limits.failed_auth_ip, bearer_fails(secret), get_remote_address, (), ()),
     )
     return [_limit(*limiter) for limiter in limiters if limiter[1] > 0]

@@ -24,7 +24,13 @@ FloatArray = npt.NDArray[np.float64]
 
 def geodesic_m(a: LonLat, b: LonLat) -> float:
     """Shortest distance in metres between two points on the WGS-84 ellipsoid."""
-    _, _, dist = WGS84_GEOD.inv(a.lon, a.lat, b.lon, b.lat)
+    return geodesic_between_m(a.lon, a.lat, b.lon, b.lat)
+
+
+def geodesic_between_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """``geodesic_m`` of coordinates already validated (fix against fix, once per stored fix:
+    no point objects to build)."""
+    _, _, dist = WGS84_GEOD.inv(lon1, lat1, lon2, lat2)
     return float(dist)
 
 

@@ -31,7 +31,7 @@ from api.schemas.positions import (
 )
 from dispatch.access.principal import Principal
 from dispatch.positions.errors import InvalidPosition, UnknownDevice
-from dispatch.positions.service import DeviceCreate, IngestResult, PositionService
+from dispatch.positions.service import DeviceCreate, IngestResult, PositionIntake, PositionService
 
 FromTime = Annotated[
     datetime | None, QueryParameter(name="from", description="ISO-8601; default: to - 1 day")
@@ -71,9 +71,9 @@ class PositionController(Controller):
         self,
         data: Body[PositionsIn],
         caller: NamedDependency[Principal],
-        positions: NamedDependency[PositionService],
+        intake: NamedDependency[PositionIntake],
     ) -> IngestOut:
-        return _out(await positions.ingest_batch(caller, data.positions))
+        return _out(await intake.ingest_batch(caller, data.positions))
 
 
 class TechnicianPositionController(Controller):
@@ -115,43 +115,43 @@ class IngestController(Controller):
         self,
         request: Request[Any, Any, Any],
         secret: FromPath[str],
-        positions: NamedDependency[PositionService],
+        intake: NamedDependency[PositionIntake],
     ) -> IngestOut:
-        return _out(await positions.ingest_osmand(secret, query=dict(request.query_params)))
+        return _out(await intake.ingest_osmand(secret, query=dict(request.query_params)))
 
     @post("/osmand/{secret:str}", status_code=200, summary="Traccar Client / OsmAnd: query string or JSON")
     async def osmand_post(
         self,
         request: Request[Any, Any, Any],
         secret: FromPath[str],
-        positions: NamedDependency[PositionService],
+        intake: NamedDependency[PositionIntake],
     ) -> IngestOut:
         query = dict(request.query_params)
         if query:
-            return _out(await positions.ingest_osmand(secret, query=query))
-        return _out(await positions.ingest_osmand(secret, body=_json(await request.body())))
+            return _out(await intake.ingest_osmand(secret, query=query))
+        return _out(await intake.ingest_osmand(secret, body=_json(await request.body())))
 
     @post("/owntracks/{secret:str}", status_code=200, summary="OwnTracks HTTP mode (answers [])")
     async def owntracks(
         self,
         request: Request[Any, Any, Any],
         secret: FromPath[str],
-        positions: NamedDependency[PositionService],
+        intake: NamedDependency[PositionIntake],
     ) -> list[Any]:
         body = await request.body()
         check_raw_json(body)
-        await positions.ingest_owntracks(secret, body)
+        await intake.ingest_owntracks(secret, body)
         return []
 
     @post("/owntracks", status_code=200, summary="OwnTracks HTTP mode with Basic auth (password = secret)")
     async def owntracks_basic(
-        self, request: Request[Any, Any, Any], positions: NamedDependency[PositionService]
+        self, request: Request[Any, Any, Any], intake: NamedDependency[PositionIntake]
     ) -> list[Any]:
         secret = _basic_password(request.headers.get("authorization", ""))
         body = await request.body()
         check_raw_json(body)
         try:
-            await positions.ingest_owntracks(secret, body)
+            await intake.ingest_owntracks(secret, body)
         except UnknownDevice:
             raise NotAuthorizedException(
                 "unknown device credentials", headers={"WWW-Authenticate": 'Basic realm="aftersales"'}

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+import msgspec
+
 from dispatch.positions.errors import InvalidPosition
 from geo.coordinates import LonLat, parse_lonlat
 from geo.errors import InvalidCoordinate, UnknownDatum
@@ -26,6 +28,7 @@ EARLIEST_FIX = datetime(2000, 1, 1, tzinfo=UTC)
 """Earlier fix times are a device without a clock (epoch 0), not a position."""
 
 _MS_THRESHOLD = 100_000_000_000  # 1e11: as seconds, year 5138; as milliseconds, 1973
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class SpeedUnit(StrEnum):
@@ -39,9 +42,11 @@ class SpeedUnit(StrEnum):
 _TO_MPS = {SpeedUnit.KNOTS: 1852.0 / 3600.0, SpeedUnit.MPS: 1.0, SpeedUnit.KMH: 1.0 / 3.6}
 
 
-@dataclass(frozen=True, slots=True)
-class PositionFix:
-    """One position of one device or technician, validated and in SI units."""
+class PositionFix(msgspec.Struct, frozen=True):
+    """One position of one device or technician, validated and in SI units.
+
+    A frozen msgspec struct rather than a frozen dataclass: one is built per fix received (tens
+    of thousands a second), and the struct is built about ten times faster."""
 
     lon: float
     lat: float
@@ -182,8 +187,13 @@ def _from_epoch(number: float, field: str) -> datetime:
     """Seconds or milliseconds since the epoch, told apart by magnitude."""
     if not math.isfinite(number):
         raise InvalidPosition(field, "must be a finite number")
-    seconds = number / 1000.0 if abs(number) >= _MS_THRESHOLD else number
     try:
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+        return epoch_time(number)
     except OverflowError:
         raise InvalidPosition(field, f"is out of range: {number!r}") from None
+
+
+def epoch_time(number: float) -> datetime:
+    """The UTC time of a finite epoch number: seconds, or milliseconds from 1e11 on (the year
+    5138 in seconds, 1973 in milliseconds). ``OverflowError`` beyond ``datetime``'s range."""
+    return _EPOCH + timedelta(seconds=number / 1000.0 if abs(number) >= _MS_THRESHOLD else number)

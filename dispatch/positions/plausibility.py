@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from dispatch.positions.fix import PositionFix
-from geo.geodesic import geodesic_m
+from geo.geodesic import geodesic_between_m
 
 DEFAULT_MAX_SPEED_KMH = 200.0
 """Faster than any service vehicle on a Chinese expressway (limit 120 km/h) with margin."""
@@ -40,7 +40,7 @@ def implied_speed_kmh(previous: PositionFix, fix: PositionFix) -> float:
     is floored at one second so that two different places at the same instant count as fast.
     """
     seconds = abs((fix.fix_time - previous.fix_time).total_seconds())
-    metres = geodesic_m(previous.point, fix.point)
+    metres = geodesic_between_m(previous.lon, previous.lat, fix.lon, fix.lat)
     return metres / max(seconds, _MIN_INTERVAL_S) * 3.6
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Index,
     SmallInteger,
     String,
     Text,
@@ -38,6 +39,10 @@ class WorkOrder(IdMixin, CreatedMixin, Base):
     """One engineer's visit for a ticket, and the facts its state machine decides on."""
 
     __tablename__ = "work_orders"
+    __table_args__ = (
+        # Position ingest: which technicians are en route (geofence, R-DI-2), whatever the history.
+        Index("ix_work_orders_en_route", "technician_id", postgresql_where=text("state = 'en_route'")),
+    )
 
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
     technician_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("technicians.id"), index=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
 
-from dispatch.positions import MAX_BATCH, InvalidPosition, parse_batch, parse_batch_item
+from dispatch.positions import MAX_BATCH, InvalidPosition, PositionFix, parse_batch, parse_batch_item
+from dispatch.positions.batch import _plain_item
 from geo.datums import Datum, from_wgs84
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -116,3 +118,57 @@ def test_item_must_be_an_object() -> None:
     with pytest.raises(InvalidPosition) as err:
         parse_batch([_item(), 5], now=NOW)
     assert (err.value.field, err.value.index) == ("positions[1]", 1)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"fix_time": 1795000000123},  # epoch milliseconds
+        {"fix_time": 1795000000.5},  # epoch seconds
+        {"fix_time": "1795000000"},  # a numeric string is epoch seconds
+        {"lon": 180, "lat": -90, "heading": 360, "battery": 1, "accuracy_m": 0, "speed_mps": 0},
+        {"heading": 359.5, "altitude_m": -12.5, "battery": 0.0},
+        {"device_id": None, "technician_id": str(TECH)},
+        {"device_id": None, "technician_id": "{" + str(TECH) + "}"},
+        {"device_id": 42},
+        {"device_id": "  padded  "},
+        {"crs": "GCJ02"},
+        {"lon": "114.3"},
+        {"accuracy_m": ""},
+        {"speed_mps": True},
+        {"lat": float("nan")},
+        {"heading": 360.5},
+        {"battery": 1.5},
+        {"fix_time": 10**20},
+        {"device_id": " "},
+    ],
+)
+def test_the_plain_reading_agrees_with_the_full_one(fields: dict[str, object]) -> None:
+    """Items in our app's shape skip the per-field names (``_plain_item``); whatever it answers
+    is what the full reading answers, and it leaves everything else to that reading."""
+    item = _item(**fields)
+    plain = _plain_item(item, NOW, {})
+    full = _outcome(lambda: parse_batch_item(item, now=NOW))
+    in_batch = _outcome(lambda: parse_batch([_item(), item], now=NOW)[1])
+    if isinstance(full, InvalidPosition):
+        assert plain is None
+        assert isinstance(in_batch, InvalidPosition)
+        assert (in_batch.field, in_batch.index) == (f"positions[1].{full.field}", 1)
+    else:
+        assert plain is None or plain == full
+        assert in_batch == full
+
+
+def _outcome(read: Callable[[], PositionFix]) -> PositionFix | InvalidPosition:
+    try:
+        return read()
+    except InvalidPosition as refused:
+        return refused
+
+
+def test_our_apps_shape_takes_the_plain_reading() -> None:
+    by_technician = {**_item(fix_time=1795000000123, accuracy_m=5, speed_mps=1.5), "technician_id": str(TECH)}
+    del by_technician["device_id"]
+    for item in (_item(), _item(heading=90, altitude_m=3, battery=0.5), by_technician):
+        assert _plain_item(item, NOW, {}) == parse_batch_item(item, now=NOW)

@@ -66,3 +66,10 @@ def test_limiters_skip_other_paths_before_building_a_request() -> None:
     skip = re.compile(_only_under("/track/", "/api/v1/track/") or "")
     assert [bool(skip.findall(p)) for p in ("/track/abc", "/api/v1/track/x/events")] == [False, False]
     assert [bool(skip.findall(p)) for p in ("/api/v1/plants", "/health", "/trackx")] == [True, True, True]
+    pages = re.compile(
+        _only_under("/track/", "/api/v1/track/", but_not=("/track/osmand", "/track/owntracks")) or ""
+    )
+    skipped = ("/track/osmand/s3cret", "/track/owntracks", "/api/v1/plants", "/")
+    limited = ("/track/abc", "/track/osmandish", "/api/v1/track/x/events")
+    assert [bool(pages.findall(p)) for p in skipped] == [True, True, True, False]
+    assert [bool(pages.findall(p)) for p in limited] == [False, False, False]
