@@ -15,13 +15,22 @@ by simulated annealing. The first solution is a regret-2 insertion, then a desce
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import time as _time
 from collections.abc import Sequence
 
 import numpy as np
 
-from dispatch.planning.routing.local_search import Core, Routes, cost_of, descend, insertion_matrix, layout
+from dispatch.planning.routing.local_search import (
+    Core,
+    Routes,
+    changed,
+    cost_of,
+    descend,
+    insertion_matrix,
+    layout,
+)
 from dispatch.planning.routing.model import Problem, Visit
 
 _BIG = 1 << 50
@@ -76,12 +85,14 @@ def core_of(problem: Problem, visits: Sequence[Visit]) -> Core | None:
 def _insert(c: Core, routes: Routes, todo: list[int], rng: random.Random, regret: bool) -> bool:
     """Insert ``todo`` (in order, or by regret-2) at cheapest feasible places; False if one fails."""
     todo = list(todo)
+    blink = not regret and rng.random() < 0.5
+    draws = np.random.default_rng(rng.getrandbits(64)) if blink else None
     while todo:
         lay = layout(c, routes)
         us = np.asarray(todo if regret else todo[:1], dtype=np.int64)
         add, ok = insertion_matrix(c, lay, us)
-        if not regret and rng.random() < 0.5:
-            ok &= np.asarray([rng.random() > 0.02 for _ in range(ok.shape[1])]) | (lay.er < 0)
+        if draws is not None:
+            ok &= (draws.random(ok.shape[1]) > 0.02) | (lay.er < 0)
         price = np.where(ok, add, _BIG)
         if regret:
             part = np.partition(price, 1, axis=1) if price.shape[1] > 1 else np.hstack([price, price])
@@ -181,10 +192,40 @@ def improve(
         removed = _ruin(c, trial, near_l, rng)
         if not _insert(c, trial, _order(c, removed, rng), rng, regret=False):
             continue
-        descend(c, trial)
+        descend(c, trial, changed(routes, trial))
         value = cost_of(c, trial)
         if value < cur - temp * math.log(rng.random() or 1e-12):
             routes, cur = trial, value
             if value < best:
                 best, best_routes = value, [list(r) for r in trial]
     return best_routes
+
+
+def _improve_until(c: Core, deadline: float, seed: int) -> Routes | None:
+    """``improve`` in a worker process, until an absolute ``time.monotonic`` deadline (the clock
+    is system-wide, so the time the process took to start is not given twice)."""
+    return improve(c, max(deadline - _time.monotonic(), 0.0), seed)
+
+
+def improve_many(c: Core, budget_s: float, seed: int = 0, workers: int = 1) -> Routes | None:
+    """The best of ``workers`` independent searches (seeds ``seed`` …), run side by side.
+
+    This process runs the first search; the others run in fresh ("spawn") processes, so nothing
+    of the caller (threads, connections) is inherited. A process that is itself a daemon (the
+    job worker's solve process) may not have children: there, and with one worker, it is a single
+    ``improve``. A worker that fails or overruns its deadline by more than a second is ignored.
+    """
+    if workers <= 1 or multiprocessing.current_process().daemon:
+        return improve(c, budget_s, seed)
+    deadline = _time.monotonic() + budget_s
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers - 1) as pool:
+        pending = [pool.apply_async(_improve_until, (c, deadline, seed + k)) for k in range(1, workers)]
+        found = [improve(c, budget_s, seed)]
+        for job in pending:
+            try:
+                found.append(job.get(timeout=max(deadline - _time.monotonic(), 0.0) + 1.0))
+            except Exception:  # a lost worker only costs its share of the search
+                continue
+    complete = [r for r in found if r is not None]
+    return min(complete, key=lambda r: cost_of(c, r)) if complete else None
