@@ -25,13 +25,14 @@ import numpy as np
 from dispatch.planning.routing.local_search import (
     Core,
     Routes,
+    block_of,
     changed,
     cost_of,
     descend,
     insertion_matrix,
     layout,
 )
-from dispatch.planning.routing.model import Problem, Visit
+from dispatch.planning.routing.model import IntArray, Problem, Visit
 
 _BIG = 1 << 50
 
@@ -82,28 +83,20 @@ def core_of(problem: Problem, visits: Sequence[Visit]) -> Core | None:
     )
 
 
-def _insert(c: Core, routes: Routes, todo: list[int], rng: random.Random, regret: bool) -> bool:
-    """Insert ``todo`` (in order, or by regret-2) at cheapest feasible places; False if one fails."""
+def _insert(c: Core, routes: Routes, todo: list[int]) -> bool:
+    """Insert ``todo`` by regret-2 (the customer whose best and second-best places differ most
+    goes first) at cheapest feasible places; False if one fits nowhere."""
     todo = list(todo)
-    blink = not regret and rng.random() < 0.5
-    draws = np.random.default_rng(rng.getrandbits(64)) if blink else None
     while todo:
         lay = layout(c, routes)
-        us = np.asarray(todo if regret else todo[:1], dtype=np.int64)
+        us = np.asarray(todo, dtype=np.int64)
         add, ok = insertion_matrix(c, lay, us)
-        if draws is not None:
-            ok &= (draws.random(ok.shape[1]) > 0.02) | (lay.er < 0)
         price = np.where(ok, add, _BIG)
-        if regret:
-            part = np.partition(price, 1, axis=1) if price.shape[1] > 1 else np.hstack([price, price])
-            best, second = part[:, 0], part[:, 1]
-            if (best >= _BIG).any():
-                return False
-            i = int(np.argmax(np.minimum(second, _BIG // 2) - best))
-        else:
-            i = 0
-            if price[0].min() >= _BIG:
-                return False
+        part = np.partition(price, 1, axis=1) if price.shape[1] > 1 else np.hstack([price, price])
+        best, second = part[:, 0], part[:, 1]
+        if (best >= _BIG).any():
+            return False
+        i = int(np.argmax(np.minimum(second, _BIG // 2) - best))
         k = int(np.argmin(price[i]))
         u = int(us[i])
         r = int(lay.er[k])
@@ -116,10 +109,68 @@ def _insert(c: Core, routes: Routes, todo: list[int], rng: random.Random, regret
     return True
 
 
+def _prices(
+    c: Core, seq: list[int], us: IntArray, draws: np.random.Generator | None
+) -> tuple[IntArray, IntArray]:
+    """Cheapest feasible added cost of each customer in ``us`` in one route (``_BIG`` if none)
+    and the position in ``seq`` it goes to. An empty route is the one edge depot → depot.
+
+    With ``draws``, each (customer, position) pair of a non-empty route is skipped with
+    probability 2 % (SISR's "blinks"), so the recreate is not fully greedy.
+    """
+    if seq:
+        ef_l, et_l, dep_l, z_l, _, suf = block_of(c, tuple(seq))
+        ef, et = np.asarray(ef_l, dtype=np.int64), np.asarray(et_l, dtype=np.int64)
+        dep, z, load = np.asarray(dep_l, dtype=np.int64), np.asarray(z_l, dtype=np.int64), suf[0]
+    else:
+        ef = et = np.zeros(1, dtype=np.int64)
+        dep, z, load = c.ready[:1], c.due[:1], 0
+    arr = np.maximum(c.ready[us][:, None], dep + c.time_t[us].take(ef, axis=1))
+    ok = arr <= c.due[us][:, None]
+    ok &= arr + c.service[us][:, None] + c.time[us].take(et, axis=1) <= z
+    ok &= (load + c.demand[us] <= c.capacity)[:, None]
+    if draws is not None and seq:
+        ok &= draws.random(ok.shape) > 0.02
+    price = np.where(ok, c.cost_t[us].take(ef, axis=1) + c.cost[us].take(et, axis=1) - c.cost[ef, et], _BIG)
+    where = price.argmin(axis=1)
+    return price[np.arange(len(us)), where], where
+
+
+def _recreate(c: Core, routes: Routes, todo: list[int], draws: np.random.Generator | None) -> bool:
+    """Insert ``todo`` in order, each at its cheapest feasible place; False if one fits nowhere.
+
+    Each customer's cheapest place per route is kept in a (customer × route) table, and after an
+    insertion only the changed route's column is priced again (and one empty vehicle's, standing
+    for all of them), so a recreate costs one numpy pass per insertion over one route only.
+    """
+    us = np.asarray(todo, dtype=np.int64)
+    fleet = len(routes)
+    best = np.full((len(todo), fleet), _BIG, dtype=np.int64)
+    where = np.zeros((len(todo), fleet), dtype=np.int64)
+    empty = next((r for r, s in enumerate(routes) if not s), -1)
+    for r, seq in enumerate(routes):
+        if seq or r == empty:
+            best[:, r], where[:, r] = _prices(c, seq, us, draws)
+    for i, u in enumerate(todo):
+        r = int(best[i].argmin())
+        if best[i, r] >= _BIG:
+            return False
+        routes[r].insert(int(where[i, r]), u)
+        rest = us[i + 1 :]
+        if not len(rest):
+            break
+        best[i + 1 :, r], where[i + 1 :, r] = _prices(c, routes[r], rest, draws)
+        if r == empty:
+            empty = next((k for k, s in enumerate(routes) if not s), -1)
+            if empty >= 0:
+                best[i + 1 :, empty], where[i + 1 :, empty] = _prices(c, [], rest, draws)
+    return True
+
+
 def construct(c: Core, rng: random.Random) -> Routes | None:
     """Regret-2 insertion from empty routes, then a descent; None if not every customer fits."""
     routes: Routes = [[] for _ in range(c.fleet)]
-    if not _insert(c, routes, list(range(1, c.n + 1)), rng, regret=True):
+    if not _insert(c, routes, list(range(1, c.n + 1))):
         return None
     return descend(c, routes)
 
@@ -190,7 +241,8 @@ def improve(
         temp = t0 * (t1 / t0) ** frac
         trial = [list(r) for r in routes]
         removed = _ruin(c, trial, near_l, rng)
-        if not _insert(c, trial, _order(c, removed, rng), rng, regret=False):
+        draws = np.random.default_rng(rng.getrandbits(64)) if rng.random() < 0.5 else None
+        if not _recreate(c, trial, _order(c, removed, rng), draws):
             continue
         descend(c, trial, changed(routes, trial))
         value = cost_of(c, trial)

@@ -111,6 +111,16 @@ def _block(c: Core, seq: tuple[int, ...]) -> tuple[list[int], ...]:
     return path[:-1], path[1:], dep, z[1:], pre, [q - p for p in pre]
 
 
+def block_of(c: Core, seq: tuple[int, ...]) -> tuple[list[int], ...]:
+    """The edge lists of a non-empty route, from the cache ``c.blocks`` when it was seen before."""
+    block = c.blocks.get(seq)
+    if block is None:
+        if len(c.blocks) > 20_000:
+            c.blocks.clear()
+        block = c.blocks[seq] = _block(c, seq)
+    return block
+
+
 def layout(c: Core, routes: Routes) -> Layout:
     """The arrays of ``routes``; an empty vehicle is one extra edge 0 → 0 (route −1).
 
