@@ -35,6 +35,12 @@ from dispatch.planning.routing.local_search import (
 from dispatch.planning.routing.model import IntArray, Problem, Visit
 
 _BIG = 1 << 50
+_COOLING = 10.0
+"""The annealing temperature falls by this factor over the budget."""
+_MAX_STRINGS = 4
+"""At most this many routes lose a string in one ruin."""
+_MAX_STRING = 10
+"""At most this many consecutive customers per removed string."""
 
 
 def core_of(problem: Problem, visits: Sequence[Visit]) -> Core | None:
@@ -179,8 +185,8 @@ def _ruin(c: Core, routes: Routes, near: list[list[int]], rng: random.Random) ->
     """Remove strings of customers from routes around a random seed (SISR's string removal)."""
     where = {u: r for r, seq in enumerate(routes) for u in seq}
     used = sum(1 for s in routes if s)
-    max_len = min(10, max(1, c.n // max(used, 1)))
-    strings = rng.randint(1, max(1, min(used, 4)))
+    max_len = min(_MAX_STRING, max(1, c.n // max(used, 1)))
+    strings = rng.randint(1, max(1, min(used, _MAX_STRINGS)))
     seed = rng.randint(1, c.n)
     removed: list[int] = []
     hit: set[int] = set()
@@ -234,7 +240,7 @@ def improve(
     near = np.argsort(c.cost[1:, 1:] + c.cost[1:, 1:].T, axis=1, kind="stable")[:, 1:21] + 1
     near_l = [[], *near.tolist()]
     t0 = heat * cur / max(c.n, 1)
-    t1 = t0 / 10
+    t1 = t0 / _COOLING
     began = _time.monotonic()
     while (now := _time.monotonic()) < stop:
         frac = (now - began) / max(stop - began, 1e-9)

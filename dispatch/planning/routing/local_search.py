@@ -10,7 +10,8 @@ move is checked in O(1) and numpy prices all of them at once:
 * swap: customers u and v exchange places across routes;
 * 2-opt*: the tails after i and after j of two routes are exchanged (includes splitting a route
   when one edge is an empty vehicle's);
-* or-opt inside a route: relocate candidates priced by distance, checked by a forward pass.
+* or-opt (strings of 1–3 customers) and 2-opt inside a route: candidates priced by cost, the
+  cheapest checked by a forward pass.
 
 Each pass applies the improving moves in best-first order as long as they touch routes no
 earlier move of the pass touched, so one pass does the work of many. Travel time and cost are
@@ -364,32 +365,71 @@ def apply_move(routes: Routes, lay: Layout, kind: int, a: int, b: int) -> None:
         routes[ra], routes[rb] = sa[:ia] + sb[ib:], sb[:ib] + sa[ia:]
 
 
+_SEGMENTS = (1, 2, 3)
+"""Lengths of the strings or-opt moves inside a route."""
+_TRIES = 16
+"""Cheapest intra-route candidates checked for time-window feasibility per route and pass."""
+
+
+def _oropt(cst: IntArray, path: IntArray, seq: list[int]) -> list[tuple[int, list[int]]]:
+    """Improving or-opt moves of one route (a string of 1–3 customers moved elsewhere in it,
+    same orientation) as (cost change, new sequence), priced by cost only."""
+    m = len(seq)
+    out: list[tuple[int, list[int]]] = []
+    ks = np.arange(m + 1)
+    for length in _SEGMENTS:
+        if m < length + 1:
+            break
+        i = np.arange(1, m - length + 2)
+        first, last = path[i], path[i + length - 1]
+        before, after = path[i - 1], path[i + length]
+        gain = cst[before, first] + cst[last, after] - cst[before, after]
+        add = cst[path[ks][None, :], first[:, None]] + cst[last[:, None], path[ks + 1][None, :]]
+        add -= cst[path[ks], path[ks + 1]][None, :]
+        delta = add - gain[:, None]
+        delta[(ks[None, :] > i[:, None] - 2) & (ks[None, :] < i[:, None] + length)] = _BIG
+        for a, k in np.argwhere(delta < 0).tolist():
+            start = int(i[a]) - 1
+            seg = seq[start : start + length]
+            rest = seq[:start] + seq[start + length :]
+            pos = k if k <= start - 1 else k - length
+            out.append((int(delta[a, k]), rest[:pos] + seg + rest[pos:]))
+    return out
+
+
+def _reversals(cst: IntArray, path: IntArray, seq: list[int]) -> list[tuple[int, list[int]]]:
+    """Improving 2-opt moves inside a route (a stretch of it driven backwards), exact for
+    asymmetric costs: the stretch's own edges are re-priced in the other direction."""
+    m = len(seq)
+    if m < 3:
+        return []
+    fwd = np.concatenate([[0], np.cumsum(cst[path[:-1], path[1:]])])
+    bwd = np.concatenate([[0], np.cumsum(cst[path[1:], path[:-1]])])
+    i = np.arange(1, m + 1)[:, None]
+    j = np.arange(1, m + 1)[None, :]
+    jj = np.minimum(j, m)
+    delta = cst[path[i - 1], path[jj]] + cst[path[i], path[jj + 1]]
+    delta -= cst[path[i - 1], path[i]] + cst[path[jj], path[jj + 1]]
+    delta += (bwd[jj] - bwd[i]) - (fwd[jj] - fwd[i])
+    delta = np.where(j > i, delta, _BIG)
+    out: list[tuple[int, list[int]]] = []
+    for a, b in np.argwhere(delta < 0).tolist():
+        out.append((int(delta[a, b]), seq[:a] + seq[a : b + 1][::-1] + seq[b + 1 :]))
+    return out
+
+
 def _intra(c: Core, routes: Routes, only: set[int] | None = None) -> set[int]:
-    """One or-opt pass (relocate one customer inside its route) over the routes in ``only`` (all
-    when None); the routes it improved."""
+    """One pass of or-opt (strings of 1–3) and 2-opt inside each route in ``only`` (all when
+    None): the cheapest candidates by cost are checked for feasibility and the first feasible one
+    is applied. Returns the routes it improved."""
     improved: set[int] = set()
-    cst = c.cost
     for r, seq in enumerate(routes):
-        m = len(seq)
-        if m < 3 or (only is not None and r not in only):
+        if len(seq) < 2 or (only is not None and r not in only):
             continue
         path = np.asarray([0, *seq, 0])
-        nodes = path[1:-1]
-        gain = cst[path[:-2], nodes] + cst[nodes, path[2:]] - cst[path[:-2], path[2:]]
-        fr, to = path[:-1], path[1:]
-        add = cst[fr[None, :], nodes[:, None]] + cst[nodes[:, None], to[None, :]] - cst[fr, to][None, :]
-        delta = add - gain[:, None]
-        idx = np.arange(m)
-        delta[idx, idx] = _BIG
-        delta[idx, idx + 1] = _BIG
-        cand = np.argwhere(delta < 0)
-        if not len(cand):
-            continue
-        order = np.argsort(delta[cand[:, 0], cand[:, 1]], kind="stable")
-        for i, k in cand[order[:12]]:
-            trial = [*seq]
-            u = trial.pop(int(i))
-            trial.insert(int(k) if k < i else int(k) - 1, u)
+        cand = _oropt(c.cost, path, seq) + _reversals(c.cost, path, seq)
+        cand.sort(key=lambda x: x[0])
+        for _, trial in cand[:_TRIES]:
             if feasible(c, trial):
                 routes[r] = trial
                 improved.add(r)

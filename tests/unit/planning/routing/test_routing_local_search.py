@@ -27,6 +27,8 @@ from dispatch.planning.routing import validate as validate_plan
 from dispatch.planning.routing.classic import construct, core_of, improve
 from dispatch.planning.routing.local_search import (
     Core,
+    _oropt,
+    _reversals,
     apply_move,
     cost_of,
     descend,
@@ -127,3 +129,22 @@ def test_r101_search_reaches_within_three_percent_of_bks_quickly() -> None:
     best = improve(core, 1.0, seed=0)
     assert best is not None and _complete(core, best)
     assert cost_of(core, best) <= 16377 * 1.03
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_intra_route_candidate_has_the_stated_delta(seed: int) -> None:
+    """Or-opt strings and 2-opt reversals are priced exactly, also for asymmetric costs."""
+    rng = np.random.default_rng(seed)
+    cost = rng.integers(1, 100, size=(13, 13)).astype(np.int64)
+    seq = [int(u) for u in rng.permutation(np.arange(1, 13))]
+    path = np.asarray([0, *seq, 0])
+
+    def total(s: list[int]) -> int:
+        p = [0, *s, 0]
+        return int(sum(cost[a, b] for a, b in zip(p[:-1], p[1:], strict=True)))
+
+    cands = _oropt(cost, path, seq) + _reversals(cost, path, seq)
+    assert cands
+    for delta, trial in cands:
+        assert sorted(trial) == sorted(seq)
+        assert total(trial) - total(seq) == delta
