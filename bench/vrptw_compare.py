@@ -166,7 +166,6 @@ def main(argv: list[str]) -> int:
     """Run the chosen solvers on each file in turn; one JSON line per (solver, instance)."""
     ap = parser("python -m bench.vrptw_compare")
     ap.add_argument("--solver", choices=("ours", "pyvrp", "vroom"), action="append")
-    ap.add_argument("--workers", type=int, default=1, help="also run ours on N processes (N > 1)")
     args = ap.parse_args(argv)
     solvers: list[str] = list(args.solver or ["ours", "pyvrp"])
     if args.workers > 1 and "ours" in solvers:

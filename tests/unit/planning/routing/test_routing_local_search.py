@@ -7,6 +7,7 @@ vectorised bookkeeping.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -141,7 +142,7 @@ def test_every_intra_route_candidate_has_the_stated_delta(seed: int) -> None:
 
     def total(s: list[int]) -> int:
         p = [0, *s, 0]
-        return int(sum(cost[a, b] for a, b in zip(p[:-1], p[1:], strict=True)))
+        return int(sum(cost[a, b] for a, b in itertools.pairwise(p)))
 
     cands = _oropt(cost, path, seq) + _reversals(cost, path, seq)
     assert cands
