@@ -25,12 +25,13 @@ from dispatch.planning.routing import (
     solve,
 )
 from dispatch.planning.routing import validate as validate_plan
-from dispatch.planning.routing.classic import construct, core_of, improve
+from dispatch.planning.routing.classic import _recreate, _ruin, construct, core_of, improve
 from dispatch.planning.routing.local_search import (
     Core,
     _oropt,
     _reversals,
     apply_move,
+    changed,
     cost_of,
     descend,
     feasible,
@@ -149,3 +150,29 @@ def test_every_intra_route_candidate_has_the_stated_delta(seed: int) -> None:
     for delta, trial in cands:
         assert sorted(trial) == sorted(seq)
         assert total(trial) - total(seq) == delta
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_descent_on_changed_routes_only_reaches_a_full_local_optimum(seed: int) -> None:
+    """Pricing only moves that touch changed routes loses no improving inter-route move."""
+    core = _core(_instance(50, seed, fleet=20))
+    routes = construct(core, random.Random(seed))
+    assert routes is not None
+    routes += [[] for _ in range(core.fleet - len(routes))]
+    rng = random.Random(seed)
+    near = [[], *(np.argsort(core.cost[1:, 1:], axis=1)[:, 1:11] + 1).tolist()]
+    for _ in range(5):
+        trial = [list(r) for r in routes]
+        removed = _ruin(core, trial, near, rng)
+        assert _recreate(core, trial, removed, None, regret=True, opening=True)
+        assert _complete(core, trial) and all(feasible(core, r) for r in trial)
+        descend(core, trial, changed(routes, trial))
+        assert inter_moves(core, layout(core, trial)) == []
+        routes = trial
+
+
+def test_solve_with_two_workers_returns_a_valid_complete_plan() -> None:
+    p = _instance(30, 12)
+    plan = solve(p, SolveParams(time_limit_s=2.0, own_search_share=0.9, workers=2))
+    assert validate_plan(p, plan) == []
+    assert plan.unassigned == ()
