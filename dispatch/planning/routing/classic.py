@@ -324,7 +324,7 @@ def improve_many(c: Core, budget_s: float, seed: int = 0, workers: int = 1) -> R
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers - 1) as pool:
         pending = [pool.apply_async(_improve_until, (c, deadline, seed + k)) for k in range(1, workers)]
-        found = [improve(c, budget_s, seed)]
+        found = [_improve_until(c, deadline, seed)]
         for job in pending:
             try:
                 found.append(job.get(timeout=max(deadline - _time.monotonic(), 0.0) + 1.0))
