@@ -189,7 +189,7 @@ def _own_search(
         return None
     assert params.time_limit_s is not None
     budget = params.own_search_share * params.time_limit_s - (_time.monotonic() - started)
-    routes = classic.improve(core, max(budget, 0.0), params.seed)
+    routes = classic.improve_many(core, max(budget, 0.0), params.seed, params.workers)
     if routes is None:
         return None
     return {
