@@ -10,7 +10,7 @@ run count in full, processes that exit during it are lost (the pools here keep t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,12 +103,3 @@ class CpuMeter:
 def load_average() -> float:
     """The machine's one-minute load average: how much else shared the cores."""
     return round(os.getloadavg()[0], 2)
-
-
-def pids(roots: Iterable[int]) -> list[int]:
-    """Every live process under ``roots`` (for profilers that attach by pid)."""
-    stats = all_stats()
-    found: set[int] = set()
-    for root in roots:
-        found |= tree(root, stats)
-    return sorted(found)

@@ -2,8 +2,9 @@
 
 ``inspect_upload`` checks size and SHA-256 against what the client announced, verifies the
 content type (``content.py``), reads EXIF (``exif.py``) and computes the pHash
-(``imaging.py``) from the same decoded image, and keeps that image (upright, draft-reduced) so
-the thumbnail made after the answer needs no second decode. It is CPU-bound (the entropy decode
+(``imaging.py``) from the same decoded image, and keeps that image (upright, draft-reduced): a
+thumbnail made of it needs no second decode (``imaging.thumbnail_of``; the thumbnail job, which
+may run elsewhere, reads the stored bytes instead). It is CPU-bound (the entropy decode
 of a 3 MB camera JPEG is nearly all of it, see ``bench/evidence.py``): run it in a worker
 thread; Pillow's decoder and hashlib release the GIL.
 """
