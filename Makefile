@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install -q -e ".[dev]"
 	@rm -f $(VENV)/.installed-* && touch $@
 
-run: setup ## serve the demo on http://127.0.0.1:8000 (embedded PostGIS under ./var)
-	$(BIN)/aftersales serve --demo
+run: setup ## serve the demo on http://127.0.0.1:8000 (embedded PostGIS under ./var), one job worker beside it
+	$(BIN)/aftersales serve --demo --job-workers 1
 
 test: setup lint ## the whole suite: lint, types, import layers, unit and integration tests
 	$(BIN)/pytest

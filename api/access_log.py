@@ -8,8 +8,10 @@ reads the access log must not be able to replay them, so the log shows ``/track/
 Query strings of those paths are dropped, and query parameters named like a credential
 (``token``, ``secret``, ``signature``, ``X-Amz-*`` …) are masked on every path.
 
-``serve`` passes :func:`uvicorn_log_config` to uvicorn: the filter sits on uvicorn's handlers, so
-the access log and anything else written through them (errors naming a path) are redacted.
+``serve`` passes :func:`granian_log_config` to granian (or :func:`uvicorn_log_config` to uvicorn):
+the filter sits on the server's handlers, so the access log and anything else written through them
+(errors naming a path) are redacted. granian hands the path and the query string to the access
+log separately; the filter redacts them together, so the log reads ``/track/osmand/***?***``.
 """
 
 from __future__ import annotations
@@ -49,8 +51,21 @@ def redact_path(path: str) -> str:
     return f"{base}?{urlencode(masked, safe='*')}"
 
 
+ACCESS_FORMAT = '%(addr)s - "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).1f ms'
+"""granian's access line in uvicorn's shape (``path`` carries the redacted query, see below)."""
+
+
 def _redacted(value: object) -> object:
     return redact_path(value) if isinstance(value, str) and value.startswith("/") else value
+
+
+def _redacted_access(args: dict[str, object]) -> dict[str, object]:
+    """granian's access record: ``path`` and ``query_string`` redacted as one, shown as one."""
+    path, query = args.get("path"), args.get("query_string")
+    if not isinstance(path, str):
+        return {key: _redacted(value) for key, value in args.items()}
+    full = f"{path}?{query}" if isinstance(query, str) and query else path
+    return {**args, "path": redact_path(full) if full.startswith("/") else full, "query_string": ""}
 
 
 class RedactSecrets(logging.Filter):
@@ -61,7 +76,7 @@ class RedactSecrets(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(_redacted(arg) for arg in record.args)
         elif isinstance(record.args, dict):
-            record.args = {key: _redacted(value) for key, value in record.args.items()}
+            record.args = _redacted_access(dict(record.args))
         if isinstance(record.msg, str) and record.msg.startswith("/"):
             record.msg = redact_path(record.msg)
         return True
@@ -77,4 +92,18 @@ def uvicorn_log_config() -> dict[str, Any]:
     for handler in config["handlers"].values():
         handler.setdefault("filters", []).append("redact_secrets")
     config["loggers"]["aftersales"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+def granian_log_config() -> dict[str, Any]:
+    """granian's logging configuration with :class:`RedactSecrets` on every handler, and the
+    service's ``aftersales`` loggers written through the same (redacted) handler."""
+    from granian.log import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_secrets"] = {"()": f"{__name__}.RedactSecrets"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact_secrets")
+    config["formatters"]["generic"]["fmt"] = "%(levelname)s: %(message)s"
+    config["loggers"]["aftersales"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
     return config

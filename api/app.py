@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from litestar import Litestar
 from litestar.logging.config import LoggingConfig
@@ -13,7 +14,15 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
 from api.auth import PUBLIC_PATHS, BearerAuthMiddleware
-from api.composition import Components, build_components, database_url, dependencies, running
+from api.composition import (
+    Components,
+    build_components,
+    database_url,
+    dependencies,
+    preview_service,
+    running,
+)
+from api.controllers.calendar import CalendarController, PlantCalendarController
 from api.controllers.console import ConsolePageController, ConsoleSessionController, asset_routers
 from api.controllers.customer_tracking import (
     TicketTrackingLinkController,
@@ -31,6 +40,7 @@ from api.controllers.network import (
     PlantController,
     TechnicianController,
 )
+from api.controllers.notifications import WebhookController
 from api.controllers.planning import AbsenceController, PlanController
 from api.controllers.positions import (
     DeviceController,
@@ -50,6 +60,7 @@ from api.controllers.warranty import (
 from api.decoding import ApiRequest, InputGuardMiddleware
 from api.errors import exception_handlers, log_unexpected
 from api.openapi import document_truthfully
+from api.preview_lane import PreviewLane
 from api.rate_limits import RateLimits, rate_limit_middleware
 from api.request_id import add_request_id
 from api.security_headers import SecurityHeaders
@@ -66,6 +77,25 @@ def rate_limits(settings: Settings) -> RateLimits:
     )
 
 
+class ServiceApp(Litestar):
+    """Litestar with the dispatch preview's fast lane in front of its router: a valid preview
+    is answered by the lane, every other request (and any preview the lane hands back) by the
+    app (``api/preview_lane.py``)."""
+
+    __slots__ = ("preview_lane",)
+
+    preview_lane: PreviewLane | None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        lane = self.preview_lane
+        if lane is not None and lane.takes(scope):
+            replay = await lane.serve(scope, receive, send)
+            if replay is None:
+                return
+            receive = replay
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings, components: Components | None = None) -> Litestar:
     """Build the service. Policies are loaded and validated here: a bad preset stops start-up.
     ``components`` replaces the ones built from ``settings`` (tests swap a registry or the clock)."""
@@ -79,10 +109,12 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
     def lifespan(_: Litestar) -> AbstractAsyncContextManager[None]:
         return running(parts)
 
-    return Litestar(
+    app = ServiceApp(
         route_handlers=[
             health,
             PlantController,
+            PlantCalendarController,
+            CalendarController,
             OutletController,
             TechnicianController,
             CustomerController,
@@ -99,6 +131,7 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
             WorkOrderController,
             SyncController,
             PlanController,
+            WebhookController,
             AbsenceController,
             MeController,
             DeviceController,
@@ -137,6 +170,8 @@ def create_app(settings: Settings, components: Components | None = None) -> Lite
         after_exception=[log_unexpected],
         debug=False,
     )
+    app.preview_lane = PreviewLane(parts.secret, preview_service(parts), app.before_send)
+    return app
 
 
 def app_from_env() -> Litestar:

@@ -1,4 +1,5 @@
-"""``aftersales``: serve, migrate, load the demo, stop the embedded cluster, issue dev tokens."""
+"""``aftersales``: serve, migrate, load the demo, stop the embedded cluster, issue dev tokens,
+import holiday notices."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
 from dispatch.access.principal import TOKEN_ROLES, Role
 
+DEFAULT_SERVER = "uvicorn"
+"""The ASGI server ``serve`` runs (``--server``). granian was measured against it and costs as
+much CPU per request or more; it stays selectable (ADR 0016)."""
+
 GRACEFUL_TIMEOUT_S = 10.0
-"""On SIGTERM uvicorn stops accepting, lets in-flight requests finish this long, then closes the
+"""On SIGTERM the server stops accepting, lets in-flight requests finish this long, then closes the
 rest (live streams never finish by themselves; their clients reconnect to another process)."""
 
 
@@ -74,9 +80,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     Never prints a token: a token is a credential, and this output ends up in terminals' scroll-back
     and service logs. It says how to get one instead."""
-    import uvicorn
-
-    from api.access_log import uvicorn_log_config
+    from api.servers import ServeOptions, Server, run_granian, run_uvicorn
 
     url = _database(settings)
     settings = with_served_public_url(settings, args.host, args.port, os.environ)
@@ -85,23 +89,71 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"aftersales on http://{args.host}:{args.port}  (OpenAPI: /schema)")
     print(f"links it hands out start with {settings.public_url}  (AFTERSALES_PUBLIC_URL)")
     print("a token for trying it out: aftersales token --role dispatcher", flush=True)
-    common: dict[str, Any] = {
-        "host": args.host,
-        "port": args.port,
-        "log_level": args.log_level,
-        "log_config": uvicorn_log_config(),
-        "timeout_graceful_shutdown": args.graceful_timeout,
-    }
-    if args.workers > 1:
-        os.environ["AFTERSALES_DATABASE_URL"] = url
-        os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
-        os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
-        uvicorn.run("api.app:app_from_env", factory=True, workers=args.workers, **common)
-        return 0
-    from api.app import served_app
+    options = ServeOptions(args.host, args.port, args.workers, args.log_level, args.graceful_timeout)
+    # the worker processes build the app from the environment (api.app:app_from_env)
+    os.environ["AFTERSALES_DATABASE_URL"] = url
+    os.environ["AFTERSALES_PUBLIC_URL"] = settings.public_url
+    os.environ.setdefault("AFTERSALES_SECRET_KEY", settings.resolved_secret())
+    job_workers = _spawn_job_workers(args.job_workers)
+    try:
+        if Server(args.server) is Server.GRANIAN:
+            run_granian(options)
+            return 0
+        from api.app import served_app
 
-    uvicorn.run(served_app(settings.with_database(url)), **common)
+        run_uvicorn(options, served_app(settings.with_database(url)) if args.workers == 1 else None)
+        return 0
+    finally:
+        _stop_job_workers(job_workers, args.graceful_timeout)
+
+
+def _spawn_job_workers(count: int) -> list[Any]:
+    if count <= 0:
+        return []
+    from api.worker import spawn
+
+    print(f"{count} job worker(s) beside the API (aftersales worker)", flush=True)
+    return spawn(count, dict(os.environ))
+
+
+def _stop_job_workers(processes: list[Any], timeout_s: float) -> None:
+    if processes:
+        from api.worker import stop
+
+        stop(processes, timeout_s)
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the queue's jobs until SIGTERM/SIGINT (running jobs get ``--graceful-timeout``)."""
+    from api.worker import QUEUES, run_worker
+
+    queues = _comma_list(args.queues) if args.queues else list(QUEUES)
+    unknown = sorted(set(queues) - set(QUEUES))
+    if unknown:
+        print(
+            f"aftersales worker: unknown queue(s) {', '.join(unknown)}; known: {', '.join(QUEUES)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.concurrency is not None and args.concurrency < 1:
+        print("aftersales worker: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    url = _database(settings)
+    concurrency = args.concurrency or settings.worker_concurrency
+    print(f"job worker on {', '.join(queues)} (concurrency {concurrency})", flush=True)
+    asyncio.run(
+        run_worker(
+            settings.with_database(url),
+            concurrency=args.concurrency,
+            queues=queues,
+            graceful_timeout_s=args.graceful_timeout,
+        )
+    )
     return 0
+
+
+def _comma_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
 
 
 def cmd_stop(settings: Settings, _: argparse.Namespace) -> int:
@@ -210,6 +262,42 @@ def cmd_positions_cleanup(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_positions_cleanup(url, days))
 
 
+async def _calendar_import(settings: Settings, notices: list[Any]) -> list[Any]:
+    from api.composition import build_components, calendar_service
+    from dispatch.access.principal import Principal
+    from storage.unit_of_work import unit_of_work
+
+    parts = build_components(settings)
+    operator = Principal(subject=f"cli:{os.environ.get('USER', 'operator')}", role=Role.ADMIN)
+    try:
+        async with unit_of_work(parts.sessions) as session:
+            return await calendar_service(session, parts).import_notices(operator, notices)
+    finally:
+        await parts.engine.dispose()
+
+
+def cmd_calendar_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Check the whole file first (exit 2 naming the field), then keep every year in it."""
+    from dispatch.calendar.errors import CalendarDataError
+    from dispatch.calendar.notice import parse_notice_text
+
+    try:
+        notices = parse_notice_text(args.file.read_text(encoding="utf-8"))
+    except OSError as error:
+        print(f"aftersales calendar import: {error}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError:
+        print(f"aftersales calendar import: {args.file} is not UTF-8 text", file=sys.stderr)
+        return 2
+    except CalendarDataError as error:
+        print(f"aftersales calendar import: {args.file}: {error}", file=sys.stderr)
+        return 2
+    url = _database(settings)
+    for answer in asyncio.run(_calendar_import(settings.with_database(url), notices)):
+        print(f"{answer.year}: imported (was {answer.replaced.value})")
+    return 0
+
+
 def cmd_bench(_: Settings, args: argparse.Namespace) -> int:
     import importlib
 
@@ -240,6 +328,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="load the demo data first (once)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.add_argument(
+        "--server",
+        default=DEFAULT_SERVER,
+        choices=["granian", "uvicorn"],
+        help=f"ASGI server (default {DEFAULT_SERVER}; docs/adr/0016-asgi-server-granian-or-uvicorn.md)",
+    )
+    serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     serve.add_argument(
@@ -249,7 +343,30 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"on SIGTERM, let in-flight requests finish this long, then close (default {GRACEFUL_TIMEOUT_S:g})",
     )
+    serve.add_argument(
+        "--job-workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also start N job workers (`aftersales worker`) that live and die with this server (make run: 1)",
+    )
     serve.set_defaults(run=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs (plan solves, thumbnails, maintenance)")
+    worker.add_argument(
+        "--concurrency", type=int, metavar="N", help="jobs at once (default AFTERSALES_WORKER_CONCURRENCY)"
+    )
+    worker.add_argument(
+        "--queues", metavar="Q1,Q2", help="only these queues (plans, evidence, notifications, maintenance)"
+    )
+    worker.add_argument(
+        "--graceful-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="on SIGTERM, let running jobs finish this long, then abort them for a retry (default 30)",
+    )
+    worker.set_defaults(run=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
     sub.add_parser("demo", help="load the demo data (once)").set_defaults(run=cmd_demo)
@@ -272,6 +389,14 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--technician", type=uuid.UUID, help="technician scope (engineer role)")
     token.add_argument("--subject", default="dev", help="who the token names in audit trails")
     token.set_defaults(run=cmd_token)
+
+    calendar = sub.add_parser("calendar", help="the working calendar (holiday notices)")
+    calendar_sub = calendar.add_subparsers(dest="calendar_command", required=True)
+    notice = calendar_sub.add_parser(
+        "import", help="import published holiday notices (TOML, the format of holidays_cn.toml)"
+    )
+    notice.add_argument("file", type=Path, help="a TOML file with [years.YYYY] tables")
+    notice.set_defaults(run=cmd_calendar_import)
 
     bench = sub.add_parser("bench", help="run a benchmark suite and print its figures")
     bench.add_argument("suite", choices=BENCH_SUITES)

@@ -1,7 +1,7 @@
 """The composition root: what is built once, and how each request's services are built.
 
 ``build_components(settings)`` builds the long-lived parts once at start (engine and session
-makers, policy registries, object store, caches, the plan runner, the clock) into one frozen
+makers, policy registries, object store, caches, the clock) into one frozen
 ``Components``. Request-scoped services are built by the ``*_service`` functions below from one
 unit of work's session (``storage/unit_of_work.py``) — every collaborator passed in a constructor,
 nothing looked up by a string key. ``dependencies(components)`` turns them into Litestar
@@ -12,13 +12,11 @@ services through the same functions (ADR 0011).
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
@@ -32,6 +30,8 @@ from api.controllers.customer_tracking import ViewCache
 from api.controllers.evidence import UPLOADS_PATH
 from api.settings import Settings
 from dispatch.access.principal import Principal
+from dispatch.calendar.service import CalendarService
+from dispatch.calendar.status import CalendarStatus
 from dispatch.customer_tracking.links import TrackingService
 from dispatch.customer_tracking.reads import TrackingReads
 from dispatch.evidence.policy import TrustPolicy
@@ -39,13 +39,14 @@ from dispatch.evidence.service import EvidenceConfig, EvidenceService
 from dispatch.field_work.service import WorkOrderService
 from dispatch.live.journal import Journal
 from dispatch.network.service import NetworkService
-from dispatch.planning.lifeline import die_with_parent
+from dispatch.notifications.service import WebhookService
 from dispatch.planning.load import SnapshotLoader
-from dispatch.planning.runner import PlanRunner
 from dispatch.planning.service import PlanService
 from dispatch.positions.ingest import PositionIngest
 from dispatch.positions.service import PositionIntake, PositionService, TrackingSettings
 from dispatch.positions.writer import PositionWriter
+from dispatch.tickets.clock_service import TicketClockService
+from dispatch.tickets.ending import TicketEnding
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.preview import PlantFactsCache, PreviewService
 from dispatch.tickets.service import TicketService
@@ -55,7 +56,10 @@ from dispatch.warranty.registry import WarrantyPolicyRegistry, builtin_registry
 from dispatch.warranty.service import WarrantyService
 from geo.traveltime import GeodesicTravelModel, TravelModel
 from storage.database import embedded_url
+from storage.job_queue import JobQueue
 from storage.objectstore import FilesystemObjectStore, ObjectStore, S3ObjectStore
+from storage.read_pool import ReadPool
+from storage.repositories.calendar import CalendarRepository
 from storage.repositories.customer_tracking import TrackingLinkRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.field_work import WorkOrderRepository
@@ -64,8 +68,10 @@ from storage.repositories.network import (
     CustomerRepository,
     OutletRepository,
     PlantRepository,
+    PreviewReads,
     TechnicianRepository,
 )
+from storage.repositories.notifications import WebhookRepository
 from storage.repositories.planning import PlanRepository
 from storage.repositories.positions import DeviceRepository, PositionRepository
 from storage.repositories.tickets import TicketRepository
@@ -73,9 +79,6 @@ from storage.repositories.warranty import WarrantyRepository
 from storage.unit_of_work import read_only, read_only_maker, session_maker, unit_of_work
 
 Clock = Callable[[], datetime]
-
-PLAN_WORKERS = max(1, min(4, (os.cpu_count() or 2) - 1))
-"""Solver processes per service process: leave one core to the event loop and the database."""
 
 
 def utc_now() -> datetime:
@@ -136,18 +139,6 @@ def evidence_config(settings: Settings) -> EvidenceConfig:
     )
 
 
-def plan_pool() -> ProcessPoolExecutor:
-    """The solver processes. ``forkserver``: workers fork from a clean server process that
-    preloaded the solver, never from this threaded, connection-holding process. No process
-    starts before the first solve is submitted."""
-    context = multiprocessing.get_context("forkserver")
-    # lifeline first: the forkserver, and then each worker, die with this process (even on kill -9)
-    context.set_forkserver_preload(["dispatch.planning.lifeline", "dispatch.planning.worker"])
-    return ProcessPoolExecutor(
-        max_workers=PLAN_WORKERS, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Components:
     """Everything long-lived, built once per app by ``build_components``."""
@@ -159,21 +150,22 @@ class Components:
     sessions: async_sessionmaker[AsyncSession]
     """Units of work (requests, background jobs)."""
     read_sessions: async_sessionmaker[AsyncSession]
-    """Autocommit sessions for hot read paths (preview, health, the customer's page, SSE)."""
+    """Autocommit sessions for read paths (health, the customer's page, SSE)."""
     policies: DispatchPolicyRegistry
     warranty_policies: WarrantyPolicyRegistry
     object_store: ObjectStore
     evidence_config: EvidenceConfig
     plant_cache: PlantFactsCache
+    read_pool: ReadPool
+    """Bare connections for the dispatch preview (``storage/read_pool.py``)."""
     travel_model: TravelModel
-    plan_pool: ProcessPoolExecutor
-    plan_runner: PlanRunner
     journal: Journal
     tracking_reads: TrackingReads
     track_views: ViewCache
     console_config: ConsoleConfig
+    calendar_status: CalendarStatus
     position_writer: PositionWriter
-    """Group commit of position ingest (ADR 0014): one per process, like the pool."""
+    """Group commit of position ingest (ADR 0017): one per process, like the pool."""
 
 
 def build_components(
@@ -188,7 +180,6 @@ def build_components(
     sessions = session_maker(engine)
     read_sessions = read_only_maker(engine)
     travel_model = GeodesicTravelModel()
-    pool = plan_pool()
 
     def tracking(session: AsyncSession) -> TrackingService:
         return TrackingService(
@@ -212,35 +203,31 @@ def build_components(
         object_store=object_store(settings),
         evidence_config=evidence_config(settings),
         plant_cache=PlantFactsCache(ttl_s=settings.plant_cache_seconds),
+        read_pool=ReadPool.beside(engine, max_size=settings.db_pool_size),
         travel_model=travel_model,
-        plan_pool=pool,
-        plan_runner=PlanRunner(pool, sessions),
         journal=Journal(read_sessions),
         tracking_reads=reads,
         track_views=ViewCache(reads),
         console_config=console_config(settings),
+        calendar_status=CalendarStatus(read_sessions, clock),
         position_writer=PositionWriter(
-            engine, PositionIngest(sessions, work_orders_on, tracking_settings(settings))
+            engine,
+            PositionIngest(sessions, partial(work_orders_on, clock=clock), tracking_settings(settings)),
         ),
     )
 
 
 @asynccontextmanager
 async def running(components: Components) -> AsyncIterator[None]:
-    """The app's lifespan: prepare the object store, and on exit finish the positions being
-    stored, stop the solves, the solver processes and the connection pool (in that order)."""
+    """The app's lifespan (and a job worker's): prepare the object store; on exit finish the
+    positions being stored, then close the connection pools. Background work runs on the job
+    queue, never in this process's tasks."""
     await to_thread.run_sync(components.object_store.ensure_ready)
     try:
         yield
     finally:
         await components.position_writer.close()
-        await components.plan_runner.close()
-        pool = components.plan_pool
-        processes = list((pool._processes or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:  # a solve still running would hold the shutdown for its limit
-            if process.is_alive():
-                process.terminate()
+        await components.read_pool.close()
         await components.engine.dispose()
 
 
@@ -255,6 +242,21 @@ def network_service(session: AsyncSession, c: Components) -> NetworkService:
         CustomerRepository(session),
         AssetRepository(session),
         c.policies,
+    )
+
+
+def calendar_service(session: AsyncSession, c: Components) -> CalendarService:
+    return CalendarService(CalendarRepository(session), PlantRepository(session))
+
+
+def ticket_clock_service(session: AsyncSession, c: Components) -> TicketClockService:
+    return TicketClockService(
+        TicketRepository(session),
+        WorkOrderRepository(session),
+        WarrantyRepository(session),
+        calendar_service(session, c),
+        c.policies,
+        c.clock,
     )
 
 
@@ -280,11 +282,13 @@ def ticket_service(session: AsyncSession, c: Components) -> TicketService:
         warranty_service(session, c),
         c.policies,
         c.warranty_policies,
+        c.clock,
     )
 
 
-def preview_service(session: AsyncSession, c: Components) -> PreviewService:
-    return PreviewService(PlantRepository(session), OutletRepository(session), c.policies, c.plant_cache)
+def preview_service(c: Components) -> PreviewService:
+    """Built once per app: the preview reads on the read pool, not on a request's session."""
+    return PreviewService(PreviewReads(c.read_pool), c.policies, c.plant_cache)
 
 
 def charge_service(session: AsyncSession, c: Components) -> ChargeService:
@@ -310,21 +314,23 @@ def evidence_service(session: AsyncSession, c: Components) -> EvidenceService:
         TicketRepository(session),
         c.object_store,
         c.evidence_config,
-        c.sessions,
+        JobQueue(session),
         c.clock,
     )
 
 
 def work_order_service(session: AsyncSession, c: Components) -> WorkOrderService:
-    return work_orders_on(session)
+    return work_orders_on(session, c.clock)
 
 
-def work_orders_on(session: AsyncSession) -> WorkOrderService:
+def work_orders_on(session: AsyncSession, clock: Clock) -> WorkOrderService:
     return WorkOrderService(
         WorkOrderRepository(session),
         TicketRepository(session),
         TechnicianRepository(session),
         WarrantyRepository(session),
+        CalendarRepository(session),
+        clock,
     )
 
 
@@ -355,9 +361,24 @@ def plan_service(session: AsyncSession, c: Components) -> PlanService:
         TicketRepository(session),
         work_order_service(session, c),
         SnapshotLoader(PlanRepository(session), PositionRepository(session), WarrantyRepository(session)),
-        c.plan_runner,
+        JobQueue(session),
         c.clock,
     )
+
+
+def ticket_ending(session: AsyncSession, c: Components) -> TicketEnding:
+    return TicketEnding(
+        TicketRepository(session),
+        WorkOrderRepository(session),
+        work_order_service(session, c),
+        evidence_service(session, c),
+        c.clock,
+    )
+
+
+def webhook_service(session: AsyncSession, c: Components) -> WebhookService:
+    s = c.settings
+    return WebhookService(WebhookRepository(session), s.webhook_allow_private, s.smtp(), c.clock)
 
 
 def tracking_service(session: AsyncSession, c: Components) -> TrackingService:
@@ -376,6 +397,8 @@ T = TypeVar("T")
 SERVICES: dict[str, Callable[[AsyncSession, Components], object]] = {
     "network": network_service,
     "tickets": ticket_service,
+    "calendar": calendar_service,
+    "clocks": ticket_clock_service,
     "warranty": warranty_service,
     "charges": charge_service,
     "recalls": recall_service,
@@ -384,6 +407,8 @@ SERVICES: dict[str, Callable[[AsyncSession, Components], object]] = {
     "positions": position_service,
     "plans": plan_service,
     "tracking": tracking_service,
+    "webhooks": webhook_service,
+    "ending": ticket_ending,
 }
 """Dependency name → builder on the request's unit of work (``previews`` reads outside one)."""
 
@@ -419,13 +444,6 @@ def _on_session(build: Callable[[AsyncSession, Components], T], components: Comp
     return Provide(provide, sync_to_thread=False)
 
 
-def _on_read_session(build: Callable[[AsyncSession, Components], T], components: Components) -> Provide:
-    def provide(read_session: NamedDependency[AsyncSession]) -> T:
-        return build(read_session, components)
-
-    return Provide(provide, sync_to_thread=False)
-
-
 def _constant(value: Any) -> Provide:
     def provide() -> Any:
         return value
@@ -439,15 +457,17 @@ def dependencies(components: Components) -> dict[str, Provide]:
         "caller": Provide(provide_caller, sync_to_thread=False),
         "session": Provide(_session_provider(components)),
         "read_session": Provide(_read_session_provider(components)),
+        "settings": _constant(components.settings),
         "policies": _constant(components.policies),
         "engine": _constant(components.engine),
         "journal": _constant(components.journal),
         "tracking_reads": _constant(components.tracking_reads),
         "track_views": _constant(components.track_views),
         "console_config": _constant(components.console_config),
+        "calendar_status": _constant(components.calendar_status),
         "intake": _constant(PositionIntake(components.position_writer)),
     }
-    provided["previews"] = _on_read_session(preview_service, components)
+    provided["previews"] = _constant(preview_service(components))
     for name, build in SERVICES.items():
         provided[name] = _on_session(build, components)
     return provided

@@ -26,6 +26,7 @@ from litestar.types import ExceptionHandlersMap
 from api.decoding import InvalidRequest
 from api.outage import is_outage, outage_handlers
 from api.request_id import request_id_of
+from dispatch.calendar.errors import CalendarDataError
 from dispatch.customer_tracking.errors import UnknownTrackingLink
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict, UnknownPolicy
 from dispatch.evidence.errors import (
@@ -69,6 +70,7 @@ STATUS_BY_ERROR: dict[type[Exception], tuple[int, str]] = {
     InvalidGeometry: (HTTP_400_BAD_REQUEST, "invalid_geometry"),
     InvalidInput: (HTTP_400_BAD_REQUEST, "invalid_input"),
     UnknownPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
+    CalendarDataError: (HTTP_400_BAD_REQUEST, "invalid_calendar"),  # a notice to import, naming the field
     UnknownWarrantyPolicy: (HTTP_400_BAD_REQUEST, "unknown_policy"),
     PolicyNotInForce: (HTTP_422_UNPROCESSABLE_ENTITY, "policy_not_in_force"),
     UnknownComponentClass: (HTTP_400_BAD_REQUEST, "unknown_component_class"),
@@ -173,10 +175,18 @@ def _field_of(item: dict[str, Any]) -> str | None:
     return ".".join(path) or None
 
 
+MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+
+
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     items = [item for item in error.extra if isinstance(item, dict)] if isinstance(error.extra, list) else []
     if not items:
-        return Response(error_body("invalid_request", error.detail), status_code=error.status_code)
+        missing = MISSING_PARAMETER.match(
+            error.detail
+        )  # Litestar names a missing query parameter in text only
+        field = missing.group(1) if missing else None
+        detail = f"{field}: is required" if field else error.detail
+        return Response(error_body("invalid_request", detail, field), status_code=error.status_code)
     field = _field_of(items[0])
     message = str(items[0].get("message", error.detail)).split(" - at `")[0]
     detail = f"{field}: {message}" if field else message

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 SCHEMA_PREFIX = "/schema"
@@ -62,18 +61,28 @@ def security_headers(tile_url: str | None) -> dict[str, str]:
     }
 
 
+Raw = list[tuple[bytes, bytes]]
+
+
+def _raw(headers: dict[str, str]) -> Raw:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
 class SecurityHeaders:
     """A ``before_send`` hook adding ``security_headers(tile_url)`` to every HTTP response — also
-    the ones the router (404) and the authentication middleware (401) answer."""
+    the ones the router (404) and the authentication middleware (401) answer. The headers are
+    encoded once: the hook runs on every response, the hot path's included."""
 
     def __init__(self, tile_url: str | None) -> None:
         self.headers = security_headers(tile_url)
         self.schema_headers = {k: v for k, v in self.headers.items() if k != "Content-Security-Policy"}
+        self._raw, self._schema_raw = _raw(self.headers), _raw(self.schema_headers)
+        self._names = frozenset(name for name, _ in self._raw)
 
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
         path = str(scope.get("path", ""))
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in (self.schema_headers if path.startswith(SCHEMA_PREFIX) else self.headers).items():
-            headers[name] = value
+        ours = self._schema_raw if path.startswith(SCHEMA_PREFIX) else self._raw
+        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in self._names]
+        message["headers"] = [*kept, *ours]

@@ -6,7 +6,7 @@ the HTTP benchmarks in ``bench/``, so "start a server and wait until healthy" ex
     with served({"AFTERSALES_DATABASE_URL": url, "AFTERSALES_SECRET_KEY": key}, workers=2) as s:
         httpx.get(f"{s.base_url}/health")
 
-The server runs in its own process group (uvicorn's workers included); leaving the block stops the
+The server runs in its own process group (its workers included); leaving the block stops the
 whole group (SIGTERM, then SIGKILL after ``stop_timeout_s``).
 """
 
@@ -84,13 +84,17 @@ def served(
     env: Mapping[str, str],
     *,
     workers: int = 1,
+    job_workers: int = 0,
     log_level: str = "warning",
     log: Path | None = None,
     timeout_s: float = 60.0,
     stop_timeout_s: float = 15.0,
+    server: str | None = None,
 ) -> Iterator[Served]:
-    """``aftersales serve --port P`` with ``env`` over this process's environment.
+    """``aftersales serve --port P`` with ``env`` over this process's environment, and
+    ``job_workers`` job workers beside it (``--job-workers``).
 
+    ``server`` picks the ASGI server (``--server``); ``None`` serves with the default.
     ``AFTERSALES_PUBLIC_URL`` defaults to the served address. The start-up failure message carries
     the tail of ``log`` when one is given.
     """
@@ -98,7 +102,9 @@ def served(
     base_url = f"http://127.0.0.1:{port}"
     full_env = {**os.environ, "AFTERSALES_PUBLIC_URL": base_url, **env}
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    command += ["--log-level", log_level]
+    command += ["--log-level", log_level, "--job-workers", str(job_workers)]
+    if server is not None:
+        command += ["--server", server]
     with contextlib.ExitStack() as files:
         out = files.enter_context(log.open("wb")) if log else subprocess.DEVNULL
         process = subprocess.Popen(

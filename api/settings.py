@@ -26,6 +26,8 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from dispatch.notifications.channels import SmtpSettings
+
 PREFIX = "AFTERSALES_"
 
 
@@ -128,8 +130,33 @@ class Settings:
         float, setting("a fix with a worse accuracy radius is kept but flagged `inaccurate`", gt=0)
     ] = 100.0
     position_retention_days: Annotated[
-        int, setting("what `aftersales positions-cleanup` keeps (days)", gt=0)
+        int, setting("what `aftersales positions-cleanup` and the daily retention job keep (days)", gt=0)
     ] = 400
+    worker_concurrency: Annotated[
+        int, setting("jobs one `aftersales worker` runs at once (plan solves each take a core)", gt=0)
+    ] = 2
+    worker_heartbeat_s: Annotated[
+        float, setting("how often a job worker tells the queue it is alive", gt=0)
+    ] = 10.0
+    worker_stalled_after_s: Annotated[
+        float,
+        setting("a worker silent this long is dead: its running jobs go to another worker", gt=0),
+    ] = 30.0
+    webhook_allow_private: Annotated[
+        bool,
+        setting("let webhooks point at loopback or private addresses (test setups; never in production)"),
+    ] = False
+    smtp_host: Annotated[
+        str | None, setting("SMTP server for e-mail notifications (mailto: subscriptions); unset: no e-mail")
+    ] = None
+    smtp_port: Annotated[int, setting("SMTP port", gt=0, lt=65536)] = 25
+    smtp_from: Annotated[str, setting("sender address of notification e-mails")] = "aftersales@localhost"
+    smtp_user: Annotated[str | None, setting("SMTP login (with `AFTERSALES_SMTP_PASSWORD`)")] = None
+    smtp_password: Annotated[str | None, setting("SMTP password", shown_default="unset")] = None
+    smtp_starttls: Annotated[bool, setting("upgrade the SMTP connection with STARTTLS")] = False
+    job_retention_days: Annotated[
+        int, setting("finished jobs kept in the queue's tables for inspection (days)", gt=0)
+    ] = 14
     plant_cache_seconds: Annotated[
         float, setting("how long an API process reuses a plant's location/policy for previews", ge=0)
     ] = 30.0
@@ -195,6 +222,19 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def smtp(self) -> SmtpSettings | None:
+        """The e-mail channel's server, or None when e-mail is not configured."""
+        if not self.smtp_host:
+            return None
+        return SmtpSettings(
+            self.smtp_host,
+            self.smtp_port,
+            self.smtp_from,
+            self.smtp_user,
+            self.smtp_password,
+            self.smtp_starttls,
+        )
 
     def with_database(self, url: str) -> Settings:
         return replace(self, database_url=url)

@@ -5,7 +5,9 @@ Usage: ``aftersales bench field_plan [--tickets 1000] [--engineers 100] [--outle
 (``dispatch.planning.worker.run_plan``: build + solve + independent validation + report) in this
 process and prints one JSON line: sizes, seconds, peak memory (``resource.getrusage``), validated,
 deadlines met / missed, unassigned by reason, the share of "feasible alone" visits planned on time,
-and the time to insert one extra-urgent ticket into the plan (``run_insert``).
+the time to insert one extra-urgent ticket into the plan (``run_insert``), and the checker's
+verdict on every unassigned ticket's reason (``bench/unassigned_checks.py``: verified or unproven;
+capacity against a lower bound no plan can beat).
 """
 
 from __future__ import annotations
@@ -19,9 +21,25 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bench.field_instances import generate
+from bench.unassigned_checks import check_unassigned
 from dispatch.planning.build import build
 from dispatch.planning.report import sequences_of
+from dispatch.planning.snapshot import Snapshot
 from dispatch.planning.worker import peak_rss_mb, run_insert, run_plan
+
+
+def _reference(snapshot: Snapshot, seconds: float, on_time: set[str]) -> dict[str, object]:
+    """The same snapshot planned for ``seconds``: how many stops on time, and how many of them the
+    timed plan also has (the timed plan's share of what a long search can do)."""
+    outcome = run_plan(snapshot, seconds)
+    theirs = {s["ticket_id"] for r in outcome.result["routes"] for s in r["stops"] if not s["late"]}
+    return {
+        "time_limit_s": seconds,
+        "on_time": len(theirs),
+        "timed_plan_on_time": len(on_time),
+        "share_pct": round(100 * len(on_time) / len(theirs), 2) if theirs else None,
+        "unassigned": dict(Counter(u["reason"] for u in outcome.result["unassigned"])),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -31,6 +49,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--outlets", type=int, default=40)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--reference",
+        type=float,
+        metavar="SECONDS",
+        help="also plan with this longer limit (e.g. 600) and print the share of its on-time stops "
+        "that the timed plan reaches: sizing the fleet so the reference assigns every feasible "
+        "deadline ticket tells search shortfall from real capacity",
+    )
     args = parser.parse_args(argv)
     snapshot = generate(args.tickets, args.engineers, args.outlets, args.seed)
     started = time.monotonic()
@@ -57,6 +83,8 @@ def main(argv: list[str]) -> int:
     t0 = time.monotonic()
     inserted = run_insert(insert_snapshot, seqs, "urgent")
     insert_s = time.monotonic() - t0
+    checked = check_unassigned(snapshot, result["unassigned"])
+    reference = _reference(snapshot, args.reference, on_time) if args.reference else None
     print(
         json.dumps(
             {
@@ -75,6 +103,8 @@ def main(argv: list[str]) -> int:
                 "feasible_alone": len(feasible),
                 "feasible_alone_met": met_feasible,
                 "unassigned": dict(reasons),
+                "unassigned_checked": checked.as_dict(),
+                "reference": reference,
                 "engineers_used": result["totals"]["engineers_used"],
                 "drive_h": round(result["totals"]["drive_s"] / 3600, 1),
                 "overtime_h": round(result["totals"]["overtime_s"] / 3600, 1),

@@ -1,11 +1,13 @@
 """Classic VRPTW benchmark through the routing core's pure mode.
 
-Usage: ``aftersales bench vrptw [FILE…] [--time-limit S] [--seed N] [--bks bks.csv]`` (or
+Usage: ``aftersales bench vrptw [FILE…] [--time-limit S] [--seed N] [--workers N] [--bks bks.csv]`` (or
 ``python -m bench.vrptw``). One JSON line per instance: ``instance``, ``vehicles``, ``distance``
 (DIMACS: floor(10·euclid)/10, minimise distance, fleet ≤ VEHICLES), ``routes`` (customer ids as
 in the ``.sol`` files), ``seconds``, ``feasible`` (our independent validator), and ``bks`` /
 ``gap_pct`` when ``bks.csv`` (looked up next to the files or given) has the DIMACS row. The run is
-single-threaded: OR-Tools' routing search uses one core.
+single-threaded unless ``--workers`` gives our own search more processes (OR-Tools' routing
+search uses one core). To compare with PyVRP on the same machine load, use
+``python -m bench.vrptw_compare``.
 
 ``SOLOMON_12`` is the fixed 12-instance set our routing figures are reported on: instances 01
 and 05 of each Solomon class (C1, C2, R1, R2, RC1, RC2), tight and loose windows alike.
@@ -81,6 +83,9 @@ def parser(prog: str) -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bks", type=Path, default=None, help="bks.csv (default: next to the files)")
+    p.add_argument(
+        "--workers", type=int, default=1, help="processes for our own search (SolveParams.workers)"
+    )
     return p
 
 
@@ -93,7 +98,7 @@ def main(argv: list[str]) -> int:
     for path in args.files:
         try:
             inst = read_instance(path)
-            params = SolveParams(time_limit_s=args.time_limit, seed=args.seed)
+            params = SolveParams(time_limit_s=args.time_limit, seed=args.seed, workers=args.workers)
         except InvalidRoutingInput as exc:
             print(
                 json.dumps({"error": "invalid_input", "field": exc.field, "detail": str(exc)}),

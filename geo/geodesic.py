@@ -35,17 +35,17 @@ def geodesic_between_m(lon1: float, lat1: float, lon2: float, lat2: float) -> fl
 
 
 def geodesic_many_m(origin: LonLat, lons: Sequence[float], lats: Sequence[float]) -> list[float]:
-    """Distances in metres from ``origin`` to each ``(lons[i], lats[i])``, in one call."""
+    """Distances in metres from ``origin`` to each ``(lons[i], lats[i])``, in one call.
+
+    Plain lists, not numpy arrays: for the handful of outlets a dispatch decision re-ranks, building
+    the arrays cost more than the geodesics (the same C code computes either way)."""
     if len(lons) != len(lats):
         raise ValueError(f"lons and lats differ in length: {len(lons)} != {len(lats)}")
     if len(lons) == 0:  # not `not lons`: numpy arrays are welcome too
         return []
-    lon2 = np.asarray(lons, dtype=np.float64)
-    lat2 = np.asarray(lats, dtype=np.float64)
-    lon1 = np.full_like(lon2, origin.lon)
-    lat1 = np.full_like(lat2, origin.lat)
-    distances: list[float] = _inv(lon1, lat1, lon2, lat2).tolist()
-    return distances
+    count = len(lons)
+    _, _, dist = WGS84_GEOD.inv([origin.lon] * count, [origin.lat] * count, list(lons), list(lats))
+    return [float(d) for d in dist]
 
 
 def matrix_m(origins: Sequence[LonLat], destinations: Sequence[LonLat]) -> FloatArray:

@@ -18,10 +18,14 @@ POSITION_PARTITION = re.compile(r"^positions_\d{4}m\d{2}(_|$)")
 ``ensure_positions_partition`` (migration 0003), not declared as models."""
 
 
+JOB_QUEUE_PREFIX = "procrastinate_"
+"""The job queue's tables belong to procrastinate's schema (``storage/job_queue.py``), not to our models."""
+
+
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Autogenerate's filter: geoalchemy2's (PostGIS's own objects), and no position partitions."""
     table = obj.table.name if type_ == "index" and getattr(obj, "table", None) is not None else name
-    if table and POSITION_PARTITION.match(table):
+    if table and (POSITION_PARTITION.match(table) or table.startswith(JOB_QUEUE_PREFIX)):
         return False
     return bool(alembic_helpers.include_object(obj, name, type_, reflected, compare_to))  # type: ignore[no-untyped-call]
 

@@ -1,6 +1,6 @@
 """The web pages the product serves: the dispatcher's console (``/console``) and its assets.
 
-The page itself is public (it asks for a bearer token and keeps it in ``sessionStorage``); every
+The page itself is public (it asks for a bearer token and keeps it in memory only); every
 API call it makes carries the token. Sources are plain ES modules in ``console/src`` (no build
 step), package data of ``api`` as ``api/console`` (a link to that folder in the repository, real
 files in an installed wheel), so they are served from the installed package (ADR 0010). Leaflet

@@ -12,7 +12,6 @@ from typing import Any
 
 import anyio
 from litestar import Controller, Request, delete, get, post, put
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Response
@@ -129,7 +128,7 @@ class EvidenceController(Controller):
     @post(
         "/evidence/{evidence_id:uuid}/complete",
         status_code=200,
-        summary="Check the uploaded object and assess trust; the thumbnail follows in the background",
+        summary="Check the uploaded object and assess trust; a job worker makes the thumbnail afterwards",
     )
     async def complete(
         self,
@@ -139,11 +138,8 @@ class EvidenceController(Controller):
     ) -> Response[CompletedOut]:
         done = await evidence.complete(caller, evidence_id)
         assessment = assessment_out(done.evidence) or AssessmentOut(0.0, [], {})
-        background = None
-        if done.thumbnail is not None:
-            background = BackgroundTask(evidence.make_thumbnail, done.thumbnail)
         body = CompletedOut(done.evidence.id, done.evidence.status, assessment)
-        return Response(body, status_code=200, background=background)
+        return Response(body, status_code=200)
 
     @post(
         "/evidence/{evidence_id:uuid}/accept",

@@ -6,7 +6,6 @@ import uuid
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -29,7 +28,7 @@ class PlanController(Controller):
     path = "/api/v1/plans"
     tags = ["plans"]
 
-    @post("/", status_code=202, summary="Queue a route plan of a plant or outlet (solved in a worker)")
+    @post("/", status_code=202, summary="Queue a route plan of a plant or outlet (solved by a job worker)")
     async def create(
         self,
         data: JSONBody[RoutePlanIn],
@@ -41,11 +40,7 @@ class PlanController(Controller):
             PlanRequest(data.scope.plant_id, data.scope.outlet_id, data.horizon_hours, data.time_limit_s),
         )
         plan = queued.plan
-        return Response(
-            PlanQueuedOut(plan.id, plan.status, 0.0),
-            status_code=202,
-            background=BackgroundTask(plans.solve, queued),  # after the unit of work committed
-        )
+        return Response(PlanQueuedOut(plan.id, plan.status, 0.0), status_code=202)
 
     @get("/{plan_id:uuid}", summary="Status, progress, routes with stops and GeoJSON, totals, unassigned")
     async def detail(
@@ -54,8 +49,7 @@ class PlanController(Controller):
         caller: NamedDependency[Principal],
         plans: NamedDependency[PlanService],
     ) -> PlanOut:
-        read = await plans.get(caller, plan_id)
-        return PlanOut.of(read.plan, read.state)
+        return PlanOut.of(await plans.get(caller, plan_id))
 
     @post("/{plan_id:uuid}/commit", status_code=200, summary="Assign the work orders (409 if stale)")
     async def commit(
@@ -89,8 +83,7 @@ class PlanController(Controller):
             elapsed_ms=round(done.elapsed_ms, 1),
             reoptimization_plan_id=queued.plan.id,
         )
-        background = BackgroundTask(plans.solve, queued)
-        return Response(body, status_code=200, background=background)
+        return Response(body, status_code=200)
 
 
 class AbsenceController(Controller):

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import msgspec
 
-from dispatch.planning.service import PlanState
 from storage.models import Plan
 
 
@@ -114,6 +113,20 @@ class ScopeOut(msgspec.Struct):
     outlet_id: uuid.UUID | None
 
 
+class SearchOut(msgspec.Struct):
+    """A running solve's progress. Teams are solved one after the other: the sums cover the teams
+    done; ``objective`` is the current team's best objective (travel plus penalties) so far."""
+
+    fraction: float
+    elapsed_s: float
+    teams_done: int
+    teams: int
+    stops: int
+    unassigned: int
+    distance_m: int
+    objective: int | None = None
+
+
 class PlanOut(msgspec.Struct):
     id: uuid.UUID
     status: str
@@ -133,16 +146,19 @@ class PlanOut(msgspec.Struct):
     error: dict[str, Any] | None = None
     stats: dict[str, Any] | None = None
     committed_at: datetime | None = None
+    search: SearchOut | None = None
+    """While running: the search's progress (null before the first report)."""
+    attempts: int = 0
+    """Solves started for this plan: more than one when a worker died and another took over."""
 
     @classmethod
-    def of(cls, plan: Plan, state: PlanState | None = None) -> PlanOut:
-        """``state``: the plan's status as read (``dispatch/planning/service.py:state_of``)."""
+    def of(cls, plan: Plan) -> PlanOut:
         result = plan.result or {}
         return cls(
             id=plan.id,
-            status=state.status if state else plan.status,
+            status=plan.status,
             progress=round(float(plan.progress), 3),
-            stage=state.stage if state else plan.stage,
+            stage=plan.stage,
             scope=ScopeOut(plan.scope_type, plan.plant_id, plan.outlet_id),
             horizon_hours=plan.horizon_hours,
             time_limit_s=float(plan.time_limit_s),
@@ -153,9 +169,11 @@ class PlanOut(msgspec.Struct):
             unassigned=msgspec.convert(result.get("unassigned", []), list[UnassignedOut]),
             excluded_engineers=msgspec.convert(result.get("excluded_engineers", []), list[ExcludedOut]),
             blocked_tickets=dict(plan.inputs.get("blocked", {})),
-            error=state.error if state else plan.error,
+            error=plan.error,
             stats=result.get("stats"),
             committed_at=plan.committed_at,
+            search=msgspec.convert(plan.search, SearchOut) if plan.search else None,
+            attempts=plan.attempts,
         )
 
 

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from api.schemas.common import LocationIn, LocationOut, Name, Phone, location_out
+from dispatch.tickets.clock_service import Clock, Clocks
 from dispatch.tickets.decision import Decision
+from dispatch.tickets.intake import Urgency, parse_choice
+from dispatch.tickets.service import PreviewRequest
 from storage.models import DispatchDecision, Ticket, TicketEvent
 
 
@@ -19,6 +22,15 @@ class PreviewIn(msgspec.Struct, forbid_unknown_fields=True):
     site: LocationIn
     reported_at: datetime | None = None
     urgency: str = "normal"
+
+    def to_request(self) -> PreviewRequest:
+        """The service's request; ``InvalidInput`` names a bad ``site`` or ``urgency``."""
+        return PreviewRequest(
+            plant_id=self.plant_id,
+            site=self.site.to_wgs84("site"),
+            reported_at=self.reported_at,
+            urgency=parse_choice(Urgency, self.urgency, "urgency"),
+        )
 
 
 class CustomerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,6 +64,26 @@ class TicketIn(msgspec.Struct, forbid_unknown_fields=True):
 class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
     arrival_deadline: datetime
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class RemoteResolutionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """R-IN-6: solved by phone guidance or remote support, without a visit."""
+
+    method: str
+    """``phone`` or ``remote``."""
+    advice: str
+    """What the customer was told to do."""
+    customer_confirmed: bool
+    confirmed_by: str | None = None
+    """Who at the customer confirmed it (required when ``customer_confirmed``)."""
+
+
+class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+
+
+class CloseIn(msgspec.Struct, forbid_unknown_fields=True):
+    note: str | None = None
 
 
 class OutletRef(msgspec.Struct):
@@ -154,6 +186,10 @@ class TicketOut(msgspec.Struct):
     arrival_deadline: datetime | None
     response_deadline: datetime | None
     created_at: datetime
+    responded_at: datetime | None = None
+    """The first office action (keeps the response clock, R-IN-3)."""
+    forwarded_at: datetime | None = None
+    """The first hand-over to an engineer (keeps the forwarding clock, R-IN-4)."""
     dispatchable: bool = True
     blocked_by: list[str] = msgspec.field(default_factory=list)
     decision: DecisionOut | None = None
@@ -189,6 +225,8 @@ class TicketOut(msgspec.Struct):
             arrival_deadline=_local(ticket.arrival_deadline, tz),
             response_deadline=_local(ticket.response_deadline, tz),
             created_at=ticket.created_at,
+            responded_at=_local(ticket.responded_at, tz),
+            forwarded_at=_local(ticket.forwarded_at, tz),
             dispatchable=not blocked_by if blocked_by is not None else True,
             blocked_by=list(blocked_by or ()),
             decision=decision,
@@ -199,3 +237,49 @@ class TicketOut(msgspec.Struct):
 def ticket_number(number: int) -> str:
     """The number the hotline reads to the customer, e.g. ``AS-001001``."""
     return f"AS-{number:06d}"
+
+
+class ClockOut(msgspec.Struct):
+    """One promise of the ticket, judged at ``now`` (docs/calendar.md)."""
+
+    name: str
+    """``response`` (R-IN-3), ``forwarding`` (R-IN-4), ``arrival`` (R-DI-1…5), ``report`` (R-FU-3)."""
+    rule: str
+    currency: str
+    """``wall`` (every hour counts) or ``working`` (the plant's working hours on working days)."""
+    started_at: datetime
+    due_at: datetime | None
+    state: str
+    """``running``, ``at_risk``, ``met``, ``breached`` or ``paused``."""
+    responsible: str
+    estimated: bool
+    """True when the due instant was counted through a year without a published notice."""
+    kept_at: datetime | None = None
+    paused_by: str | None = None
+
+    @classmethod
+    def of(cls, clock: Clock) -> ClockOut:
+        p = clock.promise
+        return cls(
+            name=p.name,
+            rule=p.rule,
+            currency=p.currency.value,
+            started_at=p.started_at,
+            due_at=p.due_at,
+            state=clock.state.value,
+            responsible=p.responsible,
+            estimated=p.estimated,
+            kept_at=p.kept_at,
+            paused_by=p.paused_by,
+        )
+
+
+class ClocksOut(msgspec.Struct):
+    ticket_id: uuid.UUID
+    now: datetime
+    """The instant the clocks were judged at, with the plant's offset."""
+    clocks: list[ClockOut]
+
+    @classmethod
+    def of(cls, found: Clocks) -> ClocksOut:
+        return cls(found.ticket_id, found.now, [ClockOut.of(clock) for clock in found.clocks])

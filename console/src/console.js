@@ -1,27 +1,19 @@
 // The dispatcher's console: sign in with a bearer token, a map and a deadline-sorted list of
-// tickets, the decision and timeline of the selected one, actions, and live updates over SSE.
+// tickets, the decision and timeline of the selected one, actions, route plans (plans.js), and
+// live updates over SSE.
 import { Api, follow } from "./api.js";
 import { pickLocale, translator } from "./i18n.js";
 import { ConsoleMap } from "./map.js";
 import { deadlineRisk, formatLeft, RISK_COLOURS } from "./risk.js";
 import { renderDetail } from "./detail.js";
+import { PlansPanel } from "./plans.js";
+import { el, ticketNumber } from "./view.js";
 
 const OFFICE = new Set(["admin", "dispatcher"]);
 const STATES = ["new", "needs_deadline", "dispatched", "in_progress", "resolved", "closed", "cancelled"];
 const URGENCIES = ["extra_urgent", "urgent", "normal"];
 
 const $ = (selector) => document.querySelector(selector);
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "style") node.style.cssText = value; // CSSOM, allowed by the CSP (no style attributes)
-    else if (value !== null && value !== undefined) node.setAttribute(key, value);
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-};
 
 const state = {
   api: null,
@@ -35,6 +27,7 @@ const state = {
   selected: null,
   filters: { plant: "", outlet: "", urgency: "", status: "open" },
   map: null,
+  plans: null,
 };
 
 // A ticket as the list and map need it, from the API's ticket or a live event's summary.
@@ -43,7 +36,7 @@ function summary(source, previous = {}) {
   return {
     ...previous,
     id: source.id,
-    number: typeof source.number === "number" ? `AS-${String(source.number).padStart(6, "0")}` : source.number,
+    number: ticketNumber(source.number),
     plant_id: source.plant_id,
     outlet_id: source.outlet_id ?? null,
     status: source.status,
@@ -160,6 +153,7 @@ function fillFilters() {
     select.onchange = () => {
       state.filters[name] = select.value;
       render();
+      if (name === "plant") state.plans.render();
     };
   }
 }
@@ -189,6 +183,8 @@ function onLive(message) {
     state.map.setEngineer({ ...message.data, name: tech ? tech.name : "" });
   } else if (message.topic === "work_orders") {
     if (state.selected === message.data.ticket_id) showDetail(message.data.ticket_id);
+  } else if (message.topic === "plans") {
+    state.plans.onEvent(message.data);
   }
 }
 
@@ -212,7 +208,17 @@ async function start(token) {
     api.all("/api/v1/technicians"),
   ]);
   Object.assign(state, { plants, outlets, technicians });
+  state.plans = new PlansPanel({
+    api,
+    t: state.t,
+    locale: state.locale,
+    map: state.map,
+    plants,
+    outlets,
+    plantFilter: () => state.filters.plant,
+  });
   fillFilters();
+  state.plans.start();
   state.map.setOutlets(outlets);
   follow("/api/v1/events", token, onLive, setLive);
   for (const ticket of await api.all("/api/v1/tickets")) state.tickets.set(ticket.id, summary(ticket));

@@ -1,17 +1,6 @@
 // The selected ticket: its decision with the explanation, warnings, what blocks dispatch, the
 // entitlement when known, the audit timeline, and the actions the API offers.
-
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "style") node.style.cssText = value; // CSSOM, allowed by the CSP (no style attributes)
-    else if (value !== null && value !== undefined) node.setAttribute(key, value);
-  }
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-};
+import { el } from "./view.js";
 
 function when(iso, locale) {
   if (!iso) return "—";

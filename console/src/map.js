@@ -8,7 +8,21 @@ import { RISK_COLOURS } from "./risk.js";
 // tooltip is a text node (never markup).
 const text = (value) => document.createTextNode(value);
 
+// A data attribute on a layer's element, set again whenever Leaflet re-creates it (hide, show).
+function tagged(layer, name, value) {
+  const set = () => layer.getElement()?.setAttribute(name, value);
+  layer.on("add", set);
+  return layer;
+}
+
 const CHINA_CENTRE = [34.5, 106.0];
+
+// One colour per engineer of a drawn plan, in route order (distinct on the plain and tiled maps).
+export const ROUTE_COLOURS = ["#d81b60", "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#00897b", "#6d4c41", "#3949ab"];
+
+export function routeColour(index) {
+  return ROUTE_COLOURS[index % ROUTE_COLOURS.length];
+}
 
 export class ConsoleMap {
   constructor(element, config, t) {
@@ -34,6 +48,7 @@ export class ConsoleMap {
     this.outletLayer = L.layerGroup().addTo(this.map);
     this.ticketLayer = L.layerGroup().addTo(this.map);
     this.engineerLayer = L.layerGroup().addTo(this.map);
+    this.routeLayer = L.layerGroup().addTo(this.map);
     this.ticketMarkers = new Map();
     this.engineerMarkers = new Map();
     this.fitted = false;
@@ -136,6 +151,55 @@ export class ConsoleMap {
 
   refreshAges() {
     for (const marker of this.engineerMarkers.values()) this.labelEngineer(marker);
+  }
+
+  // A plan's routes: one coloured line per engineer and numbered stops; replaces the ones drawn.
+  // routes: [{technician_id, name, colour, start, geometry, stops: [{ticket_id, label, location}]}]
+  setRoutes(routes) {
+    this.routeLayer.clearLayers();
+    const points = [];
+    for (const route of routes) points.push(...this.drawRoute(route));
+    if (points.length > 0) this.map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 10, animate: false });
+  }
+
+  drawRoute(route) {
+    const coordinates = (route.geometry && route.geometry.coordinates) || [];
+    const points = coordinates.map(([lon, lat]) => this.ll(lon, lat));
+    if (points.length >= 2) {
+      const style = { color: route.colour, weight: 4, opacity: 0.85, className: "plan-route" };
+      tagged(L.polyline(points, style), "data-technician-id", route.technician_id)
+        .bindTooltip(text(`${this.t("engineer")}: ${route.name}`))
+        .addTo(this.routeLayer);
+    }
+    const start = route.start || {};
+    if (Number.isFinite(start.lon) && Number.isFinite(start.lat)) this.drawStart(route, start);
+    route.stops.forEach((stop, index) => this.drawStop(route, stop, index + 1));
+    return points;
+  }
+
+  // Where the engineer sets out from (latest fix, home, or the job they are on).
+  drawStart(route, start) {
+    const style = { radius: 5, color: route.colour, weight: 3, fillColor: "#fff", fillOpacity: 1, className: "plan-start" };
+    L.circleMarker(this.ll(start.lon, start.lat), style)
+      .bindTooltip(text(`${this.t("route_start", { source: this.t(`start_${start.source}`) })}: ${route.name}`))
+      .addTo(this.routeLayer);
+  }
+
+  drawStop(route, stop, number) {
+    const badge = document.createElement("div"); // a DOM node, not markup (CSP: no inline style attributes)
+    badge.className = "plan-stop-number";
+    badge.style.background = route.colour;
+    badge.textContent = String(number);
+    const icon = L.divIcon({ className: "plan-stop", html: badge, iconSize: [20, 20] });
+    const marker = L.marker(this.ll(stop.location.lon, stop.location.lat), { icon, keyboard: false });
+    tagged(marker, "data-ticket-id", stop.ticket_id)
+      .bindTooltip(text(`${number}. ${stop.label} · ${route.name}`))
+      .addTo(this.routeLayer);
+  }
+
+  showRoutes(visible) {
+    if (visible) this.routeLayer.addTo(this.map);
+    else this.routeLayer.remove();
   }
 
   focus(lon, lat) {

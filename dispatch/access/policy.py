@@ -25,6 +25,8 @@ from storage.scope import ALL, RowScope
 
 class Resource(StrEnum):
     PLANT = "plant"
+    WORKING_HOURS = "working hours"
+    CALENDAR = "working calendar"
     OUTLET = "outlet"
     TECHNICIAN = "technician"
     CUSTOMER = "customer"
@@ -53,6 +55,8 @@ class Resource(StrEnum):
     TRACKING_LINK = "tracking link"
     TRACKING_VIEW = "tracking view"
     SESSION = "session"
+    WEBHOOK = "webhook"
+    TICKET_END = "ticket end"
 
 
 class Action(StrEnum):
@@ -91,6 +95,11 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.PLANT, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
         (Resource.PLANT, A.LIST): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
         (Resource.PLANT, A.CREATE): _OFFICE,
+        # the working calendar (R-IN-4, R-IN-5, R-FU-3): public facts; hours and notices set by admins
+        (Resource.WORKING_HOURS, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
+        (Resource.WORKING_HOURS, A.UPDATE): {R.ADMIN: ANY},
+        (Resource.CALENDAR, A.READ): {**_READ_ALL, R.OUTLET: ANY, R.ENGINEER: ANY},
+        (Resource.CALENDAR, A.CREATE): {R.ADMIN: ANY},
         (Resource.OUTLET, A.READ): {**_READ_ALL, R.OUTLET: OUTLET, R.ENGINEER: ANY},
         (Resource.OUTLET, A.LIST): {**_READ_ALL, R.OUTLET: OUTLET, R.ENGINEER: ANY},
         (Resource.OUTLET, A.CREATE): _OFFICE,
@@ -114,6 +123,11 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.TICKET, A.READ): _TICKET_READ,
         (Resource.TICKET, A.LIST): _TICKET_READ,
         (Resource.TICKET, A.UPDATE): _OFFICE,
+        # how a ticket ends (R-IN-6): solved by phone/remotely (the outlet's hotline too),
+        # cancelled by the office, closed by the office or QA
+        (Resource.TICKET_END, A.CREATE): {**_OFFICE, R.OUTLET: OUTLET},
+        (Resource.TICKET_END, A.DELETE): _OFFICE,
+        (Resource.TICKET_END, A.DECIDE): _QUALITY,
         # who pays (R-WA-4/6/9)
         (Resource.ENTITLEMENT, A.READ): {**_READ_ALL, R.OUTLET: OUTLET},
         (Resource.ENTITLEMENT, A.CREATE): {**_QUALITY, R.OUTLET: OUTLET},
@@ -159,6 +173,12 @@ TABLE: Mapping[tuple[Resource, Action], Row] = MappingProxyType(
         (Resource.TRACKING_LINK, A.DELETE): _OFFICE,
         (Resource.TRACKING_VIEW, A.READ): {R.CUSTOMER: LINK},
         (Resource.SESSION, A.READ): {role: ANY for role in Role if role is not Role.CUSTOMER},
+        # notifications: webhooks carry every ticket's data out of the system, so only an admin
+        # subscribes them
+        (Resource.WEBHOOK, A.CREATE): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.LIST): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.READ): {R.ADMIN: ANY},
+        (Resource.WEBHOOK, A.DELETE): {R.ADMIN: ANY},
     }
 )
 

@@ -20,6 +20,7 @@ from dispatch.evidence.imaging import (
     hamming64,
     make_thumbnail,
     perceptual_hash,
+    thumbnail_of,
     to_signed64,
 )
 from dispatch.evidence.inspection import Inspection, inspect_upload
@@ -70,6 +71,7 @@ __all__ = [
     "read_exif",
     "read_exif_bytes",
     "sniff_type",
+    "thumbnail_of",
     "to_signed64",
     "verify_content",
 ]

@@ -2,21 +2,25 @@
 
 ``inspect_upload`` checks size and SHA-256 against what the client announced, verifies the
 content type (``content.py``), reads EXIF (``exif.py``) and computes the pHash
-(``imaging.py``) from the same decoded image. It is CPU-bound (~40 ms of one core for a 3 MB
-camera JPEG, see ``bench/evidence.py``): run it in a worker thread; Pillow's decoder releases
-the GIL.
+(``imaging.py``) from the same decoded image, and keeps that image (upright, draft-reduced): a
+thumbnail made of it needs no second decode (``imaging.thumbnail_of``; the thumbnail job, which
+may run elsewhere, reads the stored bytes instead). It is CPU-bound (the entropy decode
+of a 3 MB camera JPEG is nearly all of it, see ``bench/evidence.py``): run it in a worker
+thread; Pillow's decoder and hashlib release the GIL.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from PIL import Image
 
 from dispatch.evidence.content import DEFAULT_MAX_PIXELS, ContentInfo, open_verified
 from dispatch.evidence.errors import ContentRejected
 from dispatch.evidence.exif import NO_EXIF, ExifFacts, read_exif
-from dispatch.evidence.imaging import perceptual_hash
+from dispatch.evidence.imaging import upright, upright_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,9 @@ class Inspection:
     content: ContentInfo
     exif: ExifFacts
     phash: int | None
+    decoded: Image.Image | None = field(default=None, compare=False, repr=False)
+    """The photo as decoded for the pHash (upright, at draft size): what the thumbnail is made
+    of. ``None`` for a PDF."""
 
     @property
     def is_image(self) -> bool:
@@ -53,4 +60,6 @@ def inspect_upload(
     if image is None:
         return Inspection(digest, len(data), content, NO_EXIF, None)
     with image:
-        return Inspection(digest, len(data), content, read_exif(image), perceptual_hash(image))
+        exif = read_exif(image)
+        shown = upright(image)
+    return Inspection(digest, len(data), content, exif, upright_hash(shown), shown)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from anyio import to_thread
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dispatch.access.policy import Action, Resource, scope
 from dispatch.access.principal import Principal, Role
@@ -29,7 +28,7 @@ from dispatch.evidence.errors import ContentRejected, EvidenceIncomplete, Eviden
 from dispatch.evidence.imaging import from_signed64, to_signed64
 from dispatch.evidence.inspection import Inspection, inspect_upload
 from dispatch.evidence.policy import TrustPolicy
-from dispatch.evidence.thumbnails import ThumbnailJob
+from dispatch.evidence.thumbnails import EVIDENCE_QUEUE, THUMBNAIL_TASK
 from dispatch.evidence.trust import (
     Assessment,
     EvidenceFacts,
@@ -42,6 +41,7 @@ from dispatch.evidence.trust import (
 from geo.coordinates import LonLat
 from geo.datums import Datum
 from storage.errors import NotFound
+from storage.job_queue import JobQueue
 from storage.models import Evidence, Ticket
 from storage.objectstore import (
     FilesystemObjectStore,
@@ -110,10 +110,10 @@ class EvidenceItem:
 
 @dataclass(frozen=True, slots=True)
 class Completed:
-    """A verified item, and the thumbnail job to run after the answer has been sent."""
+    """A verified item, and the id of its thumbnail job (images only)."""
 
     evidence: Evidence
-    thumbnail: ThumbnailJob | None
+    thumbnail_job: int | None
 
 
 def _clean_filename(name: str) -> str:
@@ -137,20 +137,16 @@ class EvidenceService:
         tickets: TicketRepository,
         store: ObjectStore,
         config: EvidenceConfig,
-        background: async_sessionmaker[AsyncSession],
+        jobs: JobQueue,
         clock: Callable[[], datetime],
     ) -> None:
         self.evidence = evidence
         self.tickets = tickets
         self.store = store
         self.config = config
-        self.background = background
-        """Sessions for work after the answer (thumbnails): each job is its own unit of work."""
+        self.jobs = jobs
+        """Work after the answer (thumbnails), deferred in the same transaction."""
         self.clock = clock
-
-    async def make_thumbnail(self, job: ThumbnailJob) -> None:
-        """Background task after ``complete`` answered (R-NW-1, R-FU-6): never in the request."""
-        await job.run(self.background)
 
     # -- access --------------------------------------------------------------------------------
     async def _ticket(
@@ -274,7 +270,9 @@ class EvidenceService:
             },
         )
         await self.evidence.session.flush()
-        job = ThumbnailJob(self.store, row.id, row.object_key, data) if inspection.is_image else None
+        job = None
+        if inspection.is_image:
+            job = await self.jobs.defer(THUMBNAIL_TASK, {"evidence_id": str(row.id)}, queue=EVIDENCE_QUEUE)
         return Completed(row, job)
 
     async def _assess(self, row: Evidence, ticket: Ticket, inspection: Inspection) -> Assessment:

@@ -5,13 +5,7 @@ No database and no HTTP here: the service loads a ``WorkOrderSnapshot``, calls `
 status code (``NOT_ALLOWED`` → 409 with ``state`` and ``allowed``).
 """
 
-from dispatch.field_work.calendar import (
-    OfficialCalendar,
-    WorkingCalendar,
-    add_working_days,
-    china_calendar,
-    report_due,
-)
+from dispatch.field_work.calendar import report_due
 from dispatch.field_work.checklists import (
     ChecklistCode,
     ChecklistProblem,
@@ -20,7 +14,7 @@ from dispatch.field_work.checklists import (
     template_for,
 )
 from dispatch.field_work.clock import TimeSource, sla_time
-from dispatch.field_work.errors import CalendarNotCovered, ChecklistConfigError, LifecycleError
+from dispatch.field_work.errors import ChecklistConfigError, LifecycleError
 from dispatch.field_work.machine import allowed_events, apply
 from dispatch.field_work.model import (
     GUARD_CODES,
@@ -42,7 +36,6 @@ __all__ = [
     "GUARD_CODES",
     "Actor",
     "ActorRole",
-    "CalendarNotCovered",
     "ChecklistCode",
     "ChecklistConfigError",
     "ChecklistProblem",
@@ -52,7 +45,6 @@ __all__ = [
     "EventType",
     "JSONValue",
     "LifecycleError",
-    "OfficialCalendar",
     "PartUse",
     "Rejection",
     "RejectionCode",
@@ -64,12 +56,9 @@ __all__ = [
     "Transition",
     "WorkOrderSnapshot",
     "WorkOrderState",
-    "WorkingCalendar",
-    "add_working_days",
     "allowed_events",
     "apply",
     "check_items",
-    "china_calendar",
     "classify",
     "content_hash",
     "report_due",

@@ -7,12 +7,9 @@ The state machine decides on a ``WorkOrderSnapshot``; the service loads it from 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
-from dispatch.field_work.calendar import china_calendar, report_due
 from dispatch.field_work.checklists import ChecklistCode
-from dispatch.field_work.errors import CalendarNotCovered
 from dispatch.field_work.model import (
     Actor,
     DepartureReadiness,
@@ -56,12 +53,21 @@ def snapshot_of(row: WorkOrder) -> WorkOrderSnapshot:
     )
 
 
-def write_back(row: WorkOrder, wo: WorkOrderSnapshot, time_source: str | None) -> None:
-    """Copy a decided snapshot onto its row (the revision is bumped by the caller)."""
+def completes(row: WorkOrder, wo: WorkOrderSnapshot) -> datetime | None:
+    """The completion instant when this snapshot completes the job for the first time."""
+    return wo.completed_at if row.completed_at is None else None
+
+
+def write_back(
+    row: WorkOrder, wo: WorkOrderSnapshot, time_source: str | None, report_due: date | None = None
+) -> None:
+    """Copy a decided snapshot onto its row (the revision is bumped by the caller).
+
+    ``report_due`` is the R-FU-3 deadline the caller reckoned for a job this snapshot completes."""
     if row.arrived_at is None and wo.arrived_at is not None:
         row.arrival_source = time_source
-    if row.completed_at is None and wo.completed_at is not None:
-        row.report_due = _report_due(wo.completed_at)
+    if completes(row, wo) is not None:
+        row.report_due = report_due
     row.state = wo.state.value
     row.technician_id = wo.technician_id
     row.former_technician_ids = sorted(wo.former_technician_ids)
@@ -76,14 +82,6 @@ def write_back(row: WorkOrder, wo: WorkOrderSnapshot, time_source: str | None) -
     row.completed_at = wo.completed_at
     row.reported_at = wo.reported_at
     row.last_reason = wo.last_reason
-
-
-def _report_due(completed_at: datetime) -> Any:
-    """R-FU-3 deadline; unknown (``None``) when the calendar lacks the year rather than a guess."""
-    try:
-        return report_due(completed_at, china_calendar())
-    except CalendarNotCovered:
-        return None
 
 
 def stored_of(row: WorkOrderEvent) -> StoredEvent:

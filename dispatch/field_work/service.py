@@ -8,25 +8,37 @@ gets the original answer. The ticket's status follows its work orders. Never com
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime
 from typing import Any
 
 from dispatch.access.policy import Action, Resource, reach, reaches_job, require
 from dispatch.access.principal import Principal, Role
+from dispatch.calendar.china import calendar_in_force
+from dispatch.calendar.errors import CalendarNotCovered
 from dispatch.errors import InvalidInput, NotPermitted, StateConflict
+from dispatch.field_work.calendar import report_due
 from dispatch.field_work.errors import EventMismatch, EventRejected, NotDispatchable
 from dispatch.field_work.jobs import Jobs, my_jobs
 from dispatch.field_work.model import Actor, Event, JSONValue, RejectionCode
-from dispatch.field_work.records import event_row, geofence_event_id, snapshot_of, stored_of, write_back
+from dispatch.field_work.records import (
+    completes,
+    event_row,
+    geofence_event_id,
+    snapshot_of,
+    stored_of,
+    write_back,
+)
 from dispatch.field_work.states import ActorRole, EventType, WorkOrderState
 from dispatch.field_work.sync import SyncResult, SyncStatus, classify
+from dispatch.tickets.acted import note_acted
 from dispatch.tickets.dispatchability import CLOSED_STATES, blocked_by
 from dispatch.tickets.intake import TicketStatus
 from geo.coordinates import LonLat, parse_lonlat
 from storage.errors import NotFound
 from storage.models import Ticket, WorkOrder, WorkOrderEvent
+from storage.repositories.calendar import CalendarRepository
 from storage.repositories.field_work import WorkOrderRepository
 from storage.repositories.network import TechnicianRepository
 from storage.repositories.tickets import TicketRepository
@@ -138,11 +150,15 @@ class WorkOrderService:
         tickets: TicketRepository,
         technicians: TechnicianRepository,
         warranties: WarrantyRepository,
+        calendars: CalendarRepository,
+        clock: Callable[[], datetime],
     ) -> None:
         self.work_orders = work_orders
         self.tickets = tickets
         self.technicians = technicians
         self.warranties = warranties
+        self.calendars = calendars
+        self.clock = clock
 
     async def create(self, caller: Principal, data: WorkOrderCreate) -> WorkOrder:
         """Assign a ticket to an engineer (R-DI-6 facts come with it); 409 when not dispatchable."""
@@ -188,6 +204,7 @@ class WorkOrderService:
             "work_order_assigned",
             {"work_order_id": str(row.id), "technician_id": str(technician.id)},
         )
+        note_acted(ticket, self.clock(), forwarded=True)  # R-IN-3, R-IN-4
         await self._follow(ticket)
         return row
 
@@ -202,7 +219,7 @@ class WorkOrderService:
     async def send(self, caller: Principal, item: EventInput) -> EventAnswer:
         """One event, online: applied (or a duplicate's original answer), else an error (409…)."""
         actor = actor_of(caller)
-        now = datetime.now(UTC)
+        now = self.clock()
         event = parse_event(item, now)
         answer = await self._process(caller, actor, event, now, item.field or "id")
         if answer.status in (SyncStatus.APPLIED, SyncStatus.DUPLICATE):
@@ -222,7 +239,7 @@ class WorkOrderService:
     async def sync(self, caller: Principal, items: Sequence[EventInput]) -> list[EventAnswer]:
         """A batch from an offline queue, in order: one answer per event (R-DI-2 clocks)."""
         actor = actor_of(caller)
-        now = datetime.now(UTC)
+        now = self.clock()
         events = [parse_event(item, now) for item in items]
         return [
             await self._process(caller, actor, event, now, f"{item.field}.id")
@@ -236,7 +253,7 @@ class WorkOrderService:
         require(caller, Resource.WORK_ORDER, Action.DECIDE)
         data: dict[str, JSONValue] = {"note": note} if note else {}
         event = Event(uuid.uuid4(), work_order_id, EventType.APPROVE_RETURN, data=data)
-        now = datetime.now(UTC)
+        now = self.clock()
         answer = await self._process(caller, Actor(None, ActorRole.QA), event, now, "id")
         if answer.status is not SyncStatus.APPLIED:
             raise EventRejected(
@@ -262,7 +279,7 @@ class WorkOrderService:
             data={"source": "geofence"},
         )
         system = Principal(subject="geofence", role=Role.ADMIN)
-        return await self._process(system, Actor(None, ActorRole.SYSTEM), event, datetime.now(UTC), "id")
+        return await self._process(system, Actor(None, ActorRole.SYSTEM), event, self.clock(), "id")
 
     async def _visible(
         self, caller: Principal, work_order_id: uuid.UUID, action: Action, lock: bool = False
@@ -314,7 +331,10 @@ class WorkOrderService:
         if not stored:  # the same id was stored meanwhile (for another job): answer as a replay
             return await self._process(caller, actor, event, now, id_field)
         if result.transition is not None:
-            write_back(row, result.transition.work_order, result.transition.time_source.value)
+            decided = result.transition.work_order
+            completed = completes(row, decided)
+            due = await self._report_due(completed) if completed is not None else None
+            write_back(row, decided, result.transition.time_source.value, due)
             row.revision = await self.work_orders.next_revision()
             await self.work_orders.flush(row)
             await self._after_transition(row, before, result, label)
@@ -326,6 +346,15 @@ class WorkOrderService:
                 {"work_order_id": str(row.id), "event_id": str(event.id), "reason": result.reason},
             )
         return _answer(event, result)
+
+    async def _report_due(self, completed_at: datetime) -> date | None:
+        """R-FU-3 on the calendar in force (imported notices, else packaged, else the estimate);
+        ``None`` only for a year that can be neither published nor estimated."""
+        calendar, _ = await calendar_in_force(self.calendars)
+        try:
+            return report_due(completed_at, calendar)
+        except CalendarNotCovered:
+            return None
 
     async def _after_transition(
         self, row: WorkOrder, before: WorkOrderState, result: SyncResult, label: str

@@ -1,7 +1,7 @@
 """Live events for the console and the tracking page: their shape, who may see them, deadline risk.
 
-Database triggers (migration ``0005_live``) journal every ticket, work-order and latest-position
-change in ``live_events`` and announce it with ``pg_notify`` on :data:`CHANNEL`; each API process
+Database triggers (migrations ``0005_live``, ``0011_job_queue``) journal every ticket, work-order,
+latest-position and plan-progress change in ``live_events`` and announce it with ``pg_notify`` on :data:`CHANNEL`; each API process
 listens on that channel and streams the events its callers may see (R-DI-9: keep people informed).
 """
 
@@ -21,7 +21,7 @@ from storage.models.live import LiveEvent
 
 CHANNEL = "aftersales_live"
 """The PostgreSQL NOTIFY channel the triggers publish on (same string in ``0005_live``)."""
-TOPICS = ("tickets", "work_orders", "positions")
+TOPICS = ("tickets", "work_orders", "positions", "plans", "clocks")
 RESUME_LIMIT = 1000
 """At most this many journalled events are replayed after ``Last-Event-ID``."""
 
@@ -85,7 +85,7 @@ def visible_to(message: LiveMessage, principal: Principal) -> bool:
         return True
     return (
         rows.outlet_id is not None
-        and message.topic == "tickets"
+        and message.topic in ("tickets", "clocks")
         and message.data.get("outlet_id") == str(rows.outlet_id)
     )
 

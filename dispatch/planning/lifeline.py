@@ -19,6 +19,8 @@ import sys
 
 PR_SET_PDEATHSIG = 1
 """From ``<linux/prctl.h>``."""
+PR_SET_NAME = 15
+"""From ``<linux/prctl.h>``: the thread's name, as ``ps -o comm`` and ``/proc/PID/comm`` show it."""
 
 
 def die_with_parent(service_pid: int | None = None) -> bool:
@@ -34,6 +36,16 @@ def die_with_parent(service_pid: int | None = None) -> bool:
     if service_pid is not None and not _alive(service_pid):
         os._exit(1)
     return True
+
+
+def name_process(name: str) -> bool:
+    """Name this process for ``ps``/``top`` (at most 15 bytes); True when the kernel took it.
+
+    A solve forked from the forkserver otherwise shows the forkserver's command line."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0) == 0)
 
 
 def _alive(pid: int) -> bool:

@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from anyio import to_thread
@@ -21,9 +21,10 @@ from dispatch.planning.build import MAX_HORIZON_HOURS, MIN_HORIZON_HOURS
 from dispatch.planning.errors import InsertionRefused, PlanNotCommittable, PlanStale
 from dispatch.planning.load import PLANNABLE, Loaded, Scope, SnapshotLoader
 from dispatch.planning.report import REASON_TEXT, sequences_of
-from dispatch.planning.runner import PlanRunner
+from dispatch.planning.runner import SOLVE_QUEUE, SOLVE_TASK, scope_lock
 from dispatch.planning.snapshot import Snapshot, changes, fingerprint, from_json, to_json
 from dispatch.planning.worker import run_insert
+from storage.job_queue import JobQueue
 from storage.models import Plan, TechnicianAbsence
 from storage.repositories.network import OutletRepository, PlantRepository, TechnicianRepository
 from storage.repositories.planning import PlanRepository
@@ -31,8 +32,6 @@ from storage.repositories.tickets import TicketRepository
 
 MIN_TIME_LIMIT_S = 1.0
 MAX_TIME_LIMIT_S = 300.0
-LOST_AFTER_S = 120.0
-"""A queued/running plan older than its time limit plus this lost its worker (restart)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,37 +44,10 @@ class PlanRequest:
 
 @dataclass(frozen=True, slots=True)
 class Queued:
-    """A plan row and what its background job needs."""
+    """A plan row saved as ``queued``, with the id of the job that will solve it."""
 
     plan: Plan
-    snapshot: Snapshot
-    initial_routes: dict[str, list[str]] | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlanState:
-    """Where a plan is, as read: a queued/running plan whose worker is gone reads as failed."""
-
-    status: str
-    stage: str
-    error: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRead:
-    plan: Plan
-    state: PlanState
-
-
-def state_of(plan: Plan, now: datetime) -> PlanState:
-    """Computed on read (a GET never writes): a queued or running plan older than its time limit
-    plus ``LOST_AFTER_S`` lost its worker to a restart."""
-    if plan.status in ("queued", "running"):
-        limit = timedelta(seconds=plan.time_limit_s + LOST_AFTER_S)
-        if now - plan.created_at > limit:
-            lost = {"reason": "worker_lost", "detail": "the service restarted during the solve"}
-            return PlanState("failed", "worker_lost", lost)
-    return PlanState(plan.status, plan.stage, plan.error)
+    job_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +83,7 @@ class PlanService:
         tickets: TicketRepository,
         work_orders: WorkOrderService,
         snapshots: SnapshotLoader,
-        runner: PlanRunner,
+        jobs: JobQueue,
         clock: Callable[[], datetime],
     ) -> None:
         self.plans = plans
@@ -121,7 +93,7 @@ class PlanService:
         self.tickets = tickets
         self.work_orders = work_orders
         self.snapshots = snapshots
-        self.runner = runner
+        self.jobs = jobs
         self.clock = clock
 
     async def _scope(self, data: PlanRequest) -> tuple[Scope, str]:
@@ -138,7 +110,8 @@ class PlanService:
         return await self.snapshots.load(scope, plan.timezone, now, plan.horizon_hours, since)
 
     async def create(self, caller: Principal, data: PlanRequest) -> Queued:
-        """Check the request, read the scope's snapshot now, save the plan row as ``queued``."""
+        """Check the request, read the scope's snapshot now, save the plan row as ``queued`` and
+        defer its solve on the job queue in the same transaction (``runner.py``)."""
         require(caller, Resource.PLAN, Action.CREATE)
         check_request(data)
         scope, timezone = await self._scope(data)
@@ -164,8 +137,16 @@ class PlanService:
             )
         )
         committed = await self.plans.committed_of(plan)
-        seeds = sequences_of(committed.result) if committed is not None and committed.result else None
-        return Queued(plan, loaded.snapshot, seeds)
+        if committed is not None and committed.result:
+            plan.inputs = {**plan.inputs, "initial_routes": sequences_of(committed.result)}
+            await self.plans.flush()
+        job_id = await self.jobs.defer(
+            SOLVE_TASK,
+            {"plan_id": str(plan.id)},
+            queue=SOLVE_QUEUE,
+            lock=scope_lock(plan.plant_id, plan.outlet_id),
+        )
+        return Queued(plan, job_id)
 
     async def reoptimize(self, caller: Principal, plan: Plan) -> Queued:
         """Queue a fresh plan of ``plan``'s scope, seeded with its committed routes.
@@ -184,16 +165,10 @@ class PlanService:
         )
         return await self.create(caller, request)
 
-    async def solve(self, queued: Queued) -> None:
-        """Start the queued plan's solve in the background (after the request has committed)."""
-        plan = queued.plan
-        await self.runner.start(plan.id, queued.snapshot, plan.time_limit_s, queued.initial_routes)
-
-    async def get(self, caller: Principal, plan_id: uuid.UUID) -> PlanRead:
-        """The plan as it is; reads never write (its lost-worker state is computed, ``state_of``)."""
+    async def get(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
+        """The plan as it is (reads never write)."""
         require(caller, Resource.PLAN, Action.READ)
-        plan = await self.plans.get(plan_id)
-        return PlanRead(plan, state_of(plan, self.clock()))
+        return await self.plans.get(plan_id)
 
     async def commit(self, caller: Principal, plan_id: uuid.UUID) -> Plan:
         """Assign the plan's work orders; 409 when the world changed since the plan was made."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import resource
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,6 +29,27 @@ class PlanOutcome:
     violations: tuple[str, ...]
     seconds: float
     peak_rss_mb: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchProgress:
+    """How far a solve is, sent while it runs: teams are solved one after the other, and inside a
+    team the search reports each better solution it finds.
+
+    ``distance_m``, ``stops`` and ``unassigned`` sum the teams already solved; ``objective`` is
+    the current team's best objective (travel plus penalties) while it searches."""
+
+    fraction: float
+    elapsed_s: float
+    teams_done: int
+    teams: int
+    stops: int
+    unassigned: int
+    distance_m: int
+    objective: int | None = None
+
+
+Progress = Callable[[SearchProgress], None]
 
 
 def _teams(snapshot: Snapshot) -> list[Snapshot]:
@@ -65,15 +86,36 @@ def run_plan(
     time_limit_s: float,
     initial_routes: Mapping[str, Sequence[str]] | None = None,
     solution_limit: int | None = None,
+    progress: Progress | None = None,
 ) -> PlanOutcome:
     """Plan a snapshot within ``time_limit_s`` (build included), team by team, each solution
-    checked by the independent validator against its own problem."""
+    checked by the independent validator against its own problem. ``progress`` hears of each
+    better solution and of each team solved."""
     started = time.monotonic()
     teams = _teams(snapshot)
     left = len(snapshot.jobs)
     parts: list[dict[str, Any]] = []
     built_s = 0.0
     late = 0
+
+    def tell(objective: int | None = None) -> None:
+        if progress is None:
+            return
+        elapsed = time.monotonic() - started
+        totals = [p["totals"] for p in parts]
+        progress(
+            SearchProgress(
+                fraction=round(min(0.95, 0.05 + 0.9 * elapsed / time_limit_s), 3) if time_limit_s else 0.5,
+                elapsed_s=round(elapsed, 2),
+                teams_done=len(parts),
+                teams=len(teams),
+                stops=sum(t["stops"] for t in totals),
+                unassigned=sum(t["unassigned"] for t in totals),
+                distance_m=sum(t["distance_m"] for t in totals),
+                objective=objective,
+            )
+        )
+
     for team in sorted(teams, key=lambda t: -len(t.jobs)):
         t0 = time.monotonic()
         built = build(team)
@@ -88,8 +130,9 @@ def run_plan(
             known = {v.id for v in built.problem.visits}
             mine = {v.id for v in built.problem.vehicles}
             seeds = {k: [t for t in v if t in known] for k, v in initial_routes.items() if k in mine}
-        solution = solve(built.problem, params, seeds)
+        solution = solve(built.problem, params, seeds, on_solution=tell if progress else None)
         parts.append(report(built, solution, validate(built.problem, solution)))
+        tell()
     if not parts:  # no engineer and no job: an empty plan
         empty = build(snapshot)
         parts.append(report(empty, solve(empty.problem, SolveParams(time_limit_s=MIN_SOLVE_S))))

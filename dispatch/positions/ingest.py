@@ -1,4 +1,4 @@
-"""Storing the positions of a group of requests in one unit of work (group commit, ADR 0014).
+"""Storing the positions of a group of requests in one unit of work (group commit, ADR 0017).
 
 A request is parsed and checked against its caller where it arrived (``PositionIntake``); what
 needs the database travels as a ``Submission`` to the process's ``PositionWriter``, which hands

@@ -2,7 +2,7 @@
 
 Parse (pure: ``parse_batch`` / ``parse_osmand_*`` / ``parse_owntracks``) and check the caller
 here; then the process's ``PositionWriter`` stores the request together with the others waiting
-at that moment, in one unit of work (``dispatch/positions/ingest.py``, ADR 0014): devices
+at that moment, in one unit of work (``dispatch/positions/ingest.py``, ADR 0017): devices
 resolved, fixes flagged against each technician's latest plausible fix, one multi-row insert
 that drops (device, fix time) duplicates, geofence arrival of en-route jobs (the ``arrive``
 event, sent as the server), the latest positions. A request is answered after that unit of work
@@ -158,9 +158,12 @@ class PositionService:
         return await self.positions.latest_one(technician_id)
 
 
-async def remove_old_positions(positions: PositionRepository, older_than: timedelta) -> tuple[list[str], int]:
-    """Retention (``aftersales positions-cleanup``): drop month partitions wholly older than the
-    cutoff, delete the older rows of the partition the cutoff falls in. Latest positions stay."""
+async def remove_old_positions(
+    positions: PositionRepository, older_than: timedelta, now: datetime | None = None
+) -> tuple[list[str], int]:
+    """Retention (``aftersales positions-cleanup``, and daily on the job queue): drop month
+    partitions wholly older than the cutoff, delete the older rows of the partition the cutoff
+    falls in. Latest positions stay. ``now``: the job's scheduled time (default: the wall clock)."""
     if older_than <= timedelta(0):
         raise InvalidInput("older_than", "the retention period must be positive")
-    return await positions.drop_before(datetime.now(UTC) - older_than)
+    return await positions.drop_before((now or datetime.now(UTC)) - older_than)

@@ -1,4 +1,4 @@
-"""Group commit for position ingest (ADR 0014).
+"""Group commit for position ingest (ADR 0017).
 
 Phones send small, frequent requests; one transaction each spends most of its time on what every
 transaction costs (a pooled connection, BEGIN, COMMIT with its WAL flush and live-event NOTIFY)

@@ -22,7 +22,33 @@ from dispatch.errors import PolicyError, UnknownPolicy
 from dispatch.tickets.intake import Urgency
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "policies"
-TOP_KEYS = {"name", "version", "title", "rules", "direct_radius_km", "response_minutes", "tiers"}
+TOP_KEYS = {
+    "name",
+    "version",
+    "title",
+    "rules",
+    "direct_radius_km",
+    "response_minutes",
+    "tiers",
+    "at_risk_share",
+    "escalation",
+}
+DEFAULT_AT_RISK_SHARE = 0.25
+"""A ticket clock is ``at_risk`` when less than this share of its window remains."""
+ESCALATION_KEYS = {"when", "after_hours", "to"}
+ESCALATION_TARGETS = ("responsible", "plant_dispatcher", "service_manager", "executive")
+"""Who a clock escalates to, in the ladder's order (R-IN-4: the one who caused a delay answers for it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationStep:
+    """When a ticket clock is ``when`` (at_risk or breached) for ``after_hours``, tell ``to``."""
+
+    when: str
+    after_hours: float
+    to: str
+
+
 TIER_KEYS = {"from_km", "to_km", "arrival_hours", "gap", "appointment", "response_minutes", "note"}
 RESPONSE_KEYS = {"default", *(urgency.value for urgency in Urgency)}
 
@@ -62,6 +88,10 @@ class DispatchPolicy:
     response_minutes: Mapping[str, int]
     tiers: tuple[Tier, ...]
     source: str
+    at_risk_share: float = DEFAULT_AT_RISK_SHARE
+    """Ticket clocks turn ``at_risk`` when less than this share of their window remains."""
+    escalation: tuple[EscalationStep, ...] = ()
+    """The ladder the clock sweep climbs (``dispatch/tickets/sweep.py``), in order."""
 
     def tier_for(self, distance_km: float) -> Tier:
         for tier in self.tiers:
@@ -168,6 +198,34 @@ def _check_contiguous(tiers: list[Tier], source: str) -> None:
         )
 
 
+def _parse_escalation(raw: Any, source: str) -> tuple[EscalationStep, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise PolicyError(source, "escalation", "must be a list of [[escalation]] tables")
+    steps = []
+    for index, item in enumerate(raw):
+        where = f"escalation[{index}]"
+        if not isinstance(item, dict):
+            raise PolicyError(source, where, "must be a table")
+        _reject_unknown(item, ESCALATION_KEYS, source, where)
+        when, to = item.get("when"), item.get("to")
+        if when not in ("at_risk", "breached"):
+            raise PolicyError(source, f"{where}.when", f"must be at_risk or breached, got {when!r}")
+        if to not in ESCALATION_TARGETS:
+            raise PolicyError(
+                source, f"{where}.to", f"must be one of {', '.join(ESCALATION_TARGETS)}, got {to!r}"
+            )
+        after = _number(item.get("after_hours", 0), source, f"{where}.after_hours", positive=False)
+        steps.append(EscalationStep(str(when), after, str(to)))
+    order = [(s.when == "breached", s.after_hours) for s in steps]
+    if order != sorted(order):
+        raise PolicyError(
+            source, "escalation", "steps go in order: at_risk before breached, then by after_hours"
+        )
+    return tuple(steps)
+
+
 def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
     _reject_unknown(raw, TOP_KEYS, source, "top level")
     name = raw.get("name")
@@ -186,6 +244,9 @@ def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
         raise PolicyError(source, "response_minutes", "must be a table")
     _reject_unknown(responses, RESPONSE_KEYS, source, "response_minutes")
     radius = raw.get("direct_radius_km")
+    share = _number(raw.get("at_risk_share", DEFAULT_AT_RISK_SHARE), source, "at_risk_share")
+    if share >= 1:
+        raise PolicyError(source, "at_risk_share", f"must be a share below 1 (0.25 = 25 %), got {share!r}")
     return DispatchPolicy(
         name=name.strip(),
         version=version,
@@ -197,6 +258,8 @@ def parse_policy(raw: Mapping[str, Any], source: str) -> DispatchPolicy:
         },
         tiers=tuple(tiers),
         source=source,
+        at_risk_share=share,
+        escalation=_parse_escalation(raw.get("escalation"), source),
     )
 
 

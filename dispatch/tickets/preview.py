@@ -1,8 +1,10 @@
 """The read-only hot path of the hotline: "what would this call get?" in about a millisecond.
 
-A preview records nothing, so it runs outside a transaction (no BEGIN/COMMIT round trips) and
+A preview records nothing, so it reads on bare pooled connections outside any transaction and
+session (``PreviewReads`` over ``storage/read_pool.py``): one prepared statement per preview. It
 reads plant facts through a short-lived cache: plants change rarely, and a changed policy
 reaches every API process within the cache's time-to-live (documented in docs/operations.md).
+The service holds no per-request state, so the app builds it once.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dispatch.access.principal import Principal
 from dispatch.tickets.decision import Decision
 from dispatch.tickets.policy import DispatchPolicyRegistry
 from dispatch.tickets.service import PreviewRequest, decide_for, reported_at_or_now
-from storage.repositories.network import OutletRepository, PlantFacts, PlantRepository
+from storage.repositories.network import PlantFacts, PreviewReads
 
 PlantLoader = Callable[[uuid.UUID], Awaitable[PlantFacts]]
 
@@ -44,22 +46,13 @@ class PlantFactsCache:
 
 
 class PreviewService:
-    def __init__(
-        self,
-        plants: PlantRepository,
-        outlets: OutletRepository,
-        policies: DispatchPolicyRegistry,
-        cache: PlantFactsCache,
-    ) -> None:
-        self.plants = plants
-        self.outlets = outlets
+    def __init__(self, reads: PreviewReads, policies: DispatchPolicyRegistry, cache: PlantFactsCache) -> None:
+        self.reads = reads
         self.policies = policies
         self.cache = cache
 
     async def preview(self, caller: Principal, request: PreviewRequest) -> Decision:
         require(caller, Resource.DISPATCH_PREVIEW, Action.READ)
-        plant = await self.cache.get(request.plant_id, self.plants.facts)
+        plant = await self.cache.get(request.plant_id, self.reads.facts)
         reported_at = reported_at_or_now(request.reported_at, datetime.now(UTC))
-        return await decide_for(
-            self.policies, self.outlets, plant, request.site, reported_at, request.urgency
-        )
+        return await decide_for(self.policies, self.reads, plant, request.site, reported_at, request.urgency)

@@ -7,14 +7,17 @@ decision and an audit trail. It never commits: the HTTP layer owns the transacti
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dispatch.access.policy import Action, Resource, require, scope
 from dispatch.access.principal import Principal
 from dispatch.errors import InvalidInput, StateConflict
+from dispatch.tickets.acted import note_acted
 from dispatch.tickets.decision import (
     Decision,
     DecisionInput,
@@ -36,6 +39,7 @@ from storage.repositories.network import (
     AssetRepository,
     CustomerRepository,
     OutletRepository,
+    OutletRow,
     PlantFacts,
     PlantRepository,
 )
@@ -128,9 +132,16 @@ def reported_at_or_now(value: datetime | None, now: datetime) -> datetime:
     return value
 
 
+class CoveringOutlets(Protocol):
+    """Where the outlets covering a site come from: the unit of work's repository (tickets) or
+    the preview's read pool (``storage.repositories.network.PreviewReads``)."""
+
+    async def serving(self, plant_id: uuid.UUID, site: LonLat) -> list[OutletRow]: ...
+
+
 async def decide_for(
     policies: DispatchPolicyRegistry,
-    outlets: OutletRepository,
+    outlets: CoveringOutlets,
     plant: PlantFacts,
     site: LonLat,
     reported_at: datetime,
@@ -167,6 +178,7 @@ class TicketService:
         warranty: WarrantyService,
         policies: DispatchPolicyRegistry,
         warranty_policies: WarrantyPolicyRegistry,
+        clock: Callable[[], datetime],
     ) -> None:
         self.plants = plants
         self.outlets = outlets
@@ -177,6 +189,7 @@ class TicketService:
         self.warranty = warranty
         self.policies = policies
         self.warranty_policies = warranty_policies
+        self.clock = clock
 
     async def create(self, caller: Principal, data: TicketCreate) -> TicketView:
         """Record a repair call (R-IN-1) with its decision; both are saved or neither."""
@@ -191,7 +204,7 @@ class TicketService:
             raise InvalidInput(
                 "components", "components need an asset_id: they are classes of its warranty policy"
             )
-        reported_at = reported_at_or_now(data.reported_at, datetime.now(UTC))
+        reported_at = reported_at_or_now(data.reported_at, self.clock())
         decision = await decide_for(self.policies, self.outlets, plant, data.site, reported_at, data.urgency)
         customer = (
             await self.customers.find_or_add(data.customer.name, data.customer.phone)
@@ -287,6 +300,7 @@ class TicketService:
             raise InvalidInput("reason", "reason is required: say why this deadline")
         previous = ticket.arrival_deadline
         ticket.arrival_deadline = data.arrival_deadline
+        note_acted(ticket, self.clock())  # R-IN-3: a dispatcher acted
         if ticket.status == TicketStatus.NEEDS_DEADLINE.value:
             ticket.status = TicketStatus.NEW.value
         await self.tickets.record(

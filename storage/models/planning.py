@@ -40,6 +40,10 @@ class Plan(IdMixin, CreatedMixin, Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    """Solve attempts claimed by workers: the fencing token of the current one (migration 0011)."""
+    search: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """The running search's progress: best cost, unassigned, teams done, seconds."""
     created_by: Mapped[str] = mapped_column(String(200))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

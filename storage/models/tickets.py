@@ -14,6 +14,7 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     Identity,
+    Integer,
     Numeric,
     String,
     Text,
@@ -75,6 +76,10 @@ class Ticket(IdMixin, CreatedMixin, Base):
     outlet_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("outlets.id"), index=True)
     arrival_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     response_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The first office action on the ticket: keeps the response clock (R-IN-3)."""
+    forwarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """The first hand-over to an engineer: keeps the forwarding clock (R-IN-4)."""
     decision_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("dispatch_decisions.id", use_alter=True, name="fk_tickets_decision")
     )
@@ -94,3 +99,21 @@ class TicketEvent(IdMixin, Base):
     actor: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+
+
+class TicketClockState(Base):
+    """The state the clock sweep last saw for one clock of one ticket, and how far up the
+    escalation ladder it went: the sweep records and announces each change once."""
+
+    __tablename__ = "ticket_clock_states"
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """When the sweep first saw this state."""
+    escalated: Mapped[int] = mapped_column(Integer, server_default="0")
+    """Ladder steps taken for this clock (the policy's ``[[escalation]]`` list)."""
+    responsible: Mapped[str] = mapped_column(String(200))

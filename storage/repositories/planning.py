@@ -68,6 +68,45 @@ class PlanRepository:
     async def flush(self) -> None:
         await self.session.flush()
 
+    async def claim(self, plan_id: uuid.UUID, now: datetime) -> tuple[Plan, int] | None:
+        """Take a queued (or abandoned running) plan for a solve; None when it has ended already.
+
+        Increments ``attempts``, the fencing token every later write of this solve must show."""
+        found = await self.session.execute(
+            update(Plan)
+            .where(Plan.id == plan_id, Plan.status.in_(("queued", "running")))
+            .values(
+                attempts=Plan.attempts + 1,
+                status="running",
+                stage="solving",
+                progress=0.05,
+                search=None,
+                started_at=now,
+            )
+            .returning(Plan.attempts)
+        )
+        attempt = found.scalar_one_or_none()
+        if attempt is None:
+            return None
+        return await self.get(plan_id), int(attempt)
+
+    async def end_unfinished(self, plan_id: uuid.UUID, **values: Any) -> None:
+        """End a queued or running plan (its job gave up), whichever attempt holds it."""
+        await self.session.execute(
+            update(Plan).where(Plan.id == plan_id, Plan.status.in_(("queued", "running"))).values(**values)
+        )
+
+    async def write_attempt(self, plan_id: uuid.UUID, attempt: int, **values: Any) -> bool:
+        """Write the solve's progress or end, only while ``attempt`` is still the plan's current
+        solve (a worker whose job went to another writes nothing). True when written."""
+        done = await self.session.execute(
+            update(Plan)
+            .where(Plan.id == plan_id, Plan.attempts == attempt, Plan.status == "running")
+            .values(**values)
+            .returning(Plan.id)
+        )
+        return done.scalar_one_or_none() is not None
+
     async def lock_scope(self, plant_id: uuid.UUID, outlet_id: uuid.UUID | None) -> None:
         """Serialise commits and insertions of one scope (a transaction-level advisory lock)."""
         key = f"plan:{plant_id}:{outlet_id or ''}"

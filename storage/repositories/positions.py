@@ -226,6 +226,13 @@ class PositionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def ensure_partitions(self, moments: Sequence[datetime]) -> None:
+        """Create the month partitions these instants fall in (the daily maintenance job makes
+        next month's before the first fix needs it)."""
+        utc = (m.astimezone(UTC) for m in moments)
+        for month in sorted({datetime(t.year, t.month, 1, tzinfo=UTC) for t in utc}):
+            await self.session.execute(text("SELECT ensure_positions_partition(:at)"), {"at": month})
+
     async def latest(self, technician_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, LatestFix]:
         """The latest plausible fix of each technician (plain tuples, for planning snapshots)."""
         if not technician_ids:

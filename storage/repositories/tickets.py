@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import NotFound
-from storage.models import DispatchDecision, Ticket, TicketEvent
+from storage.models import DispatchDecision, Ticket, TicketClockState, TicketEvent
 from storage.repositories.pages import RowPage, paginate
 from storage.scope import ALL, RowScope, ticket_condition
 
@@ -93,3 +95,33 @@ class TicketRepository:
             select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.seq)
         )
         return list(rows)
+
+
+class ClockStateRepository:
+    """What the clock sweep remembers between runs (``ticket_clock_states``)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def open_tickets(self, closed: Sequence[str], after: uuid.UUID | None, limit: int) -> list[Ticket]:
+        """Tickets not in ``closed`` states, by id, after ``after`` (keyset pages for the sweep)."""
+        query = select(Ticket).where(Ticket.status.not_in(list(closed))).order_by(Ticket.id).limit(limit)
+        if after is not None:
+            query = query.where(Ticket.id > after)
+        return list((await self.session.scalars(query)).all())
+
+    async def of(self, ticket_ids: Sequence[uuid.UUID]) -> dict[tuple[uuid.UUID, str], TicketClockState]:
+        rows = await self.session.scalars(
+            select(TicketClockState).where(TicketClockState.ticket_id.in_(list(ticket_ids)))
+        )
+        return {(r.ticket_id, r.name): r for r in rows}
+
+    def add(self, row: TicketClockState) -> None:
+        self.session.add(row)
+
+    async def publish(self, kind: str, ticket_id: uuid.UUID, data: dict[str, Any]) -> None:
+        """Journal and announce a clock event on the live channel (console, webhooks)."""
+        await self.session.execute(
+            text("SELECT live_publish('clocks', :kind, :subject, CAST(:data AS jsonb))"),
+            {"kind": kind, "subject": ticket_id, "data": json.dumps(data, ensure_ascii=False)},
+        )

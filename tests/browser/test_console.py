@@ -154,6 +154,20 @@ def test_an_engineers_reported_position_moves_the_marker(
     page.context.close()
 
 
+def test_the_plans_panel_says_when_no_job_worker_runs(
+    chromium: Any, served: Served, network: dict[str, Any], auth: Auth
+) -> None:
+    """R-DI-9: this server has no job worker; the panel says so, and a plan asked for stays queued."""
+    page = _open_console(chromium, served, auth("dispatcher")["Authorization"][7:])
+    notice = page.wait_for_selector("#plans-no-worker", state="visible", timeout=5000)
+    assert "aftersales worker" in notice.inner_text()
+    page.click("#plan-routes")
+    row = page.wait_for_selector("#plan-list li.plan[data-status=queued]", timeout=5000)
+    assert "no job worker is running" in row.inner_text()
+    assert row.query_selector("progress.plan-progress") is not None
+    page.context.close()
+
+
 def test_keep_a_screenshot_for_the_readme(artifacts: Path) -> None:
     """The run's console screenshot is a real picture (not a blank page); with
     ``AFTERSALES_UPDATE_SCREENSHOTS=1`` it also replaces the one in docs/screenshots."""

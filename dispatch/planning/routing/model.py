@@ -50,6 +50,8 @@ BoolArray = npt.NDArray[np.bool_]
 # Largest horizon and time limit we accept: beyond these a request is a mistake, not a plan.
 MAX_HORIZON_S = 31 * 86_400
 MAX_TIME_LIMIT_S = 3_600.0
+MAX_WORKERS = 64
+"""Upper bound on ``SolveParams.workers`` (processes for our own search)."""
 
 UnassignedReason = Literal["no_skill", "deadline_unreachable", "capacity", "unreachable"]
 
@@ -256,6 +258,10 @@ class SolveParams:
     ``own_search_share`` is the part of the time limit given to our own ruin-and-recreate search
     (``dispatch.planning.routing.classic``) before OR-Tools' guided local search starts from its best, on
     problems of the classic shape; 0 turns it off, 1 leaves OR-Tools only a descent.
+
+    ``workers`` is how many processes our own search may use: that many independent searches
+    (different seeds) run side by side and the best is kept. One (the default) keeps the whole
+    solve in the calling process; more only pays where that many cores are free.
     """
 
     time_limit_s: float | None = 10.0
@@ -265,6 +271,7 @@ class SolveParams:
     metaheuristic: Metaheuristic = "GUIDED_LOCAL_SEARCH"
     first_solution: FirstSolution = "PARALLEL_CHEAPEST_INSERTION"
     own_search_share: float = 0.8
+    workers: int = 1
 
     def __post_init__(self) -> None:
         """Reject limits that would hang or mean nothing."""
@@ -279,6 +286,8 @@ class SolveParams:
             raise InvalidRoutingInput("balance_weight", "must not be negative")
         if not 0.0 <= self.own_search_share <= 1.0:
             raise InvalidRoutingInput("own_search_share", "must be in [0, 1]")
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise InvalidRoutingInput("workers", f"must be in [1, {MAX_WORKERS}]")
 
 
 @dataclass(frozen=True, slots=True)

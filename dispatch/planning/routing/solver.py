@@ -12,7 +12,8 @@ then travel (time, or distance in the pure VRPTW mode), overtime, balance.
 from __future__ import annotations
 
 import time as _time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from dispatch.planning.routing import classic, ortools_model
 from dispatch.planning.routing.feasibility import alone_reason, schedule_or_repair
@@ -87,11 +88,13 @@ def solve(
     problem: Problem,
     params: SolveParams | None = None,
     initial_routes: Mapping[str, Sequence[str]] | None = None,
+    on_solution: Callable[[int], None] | None = None,
 ) -> Solution:
     """Plan routes for ``problem`` within ``params``' limits; the result always validates.
 
     ``initial_routes`` (visit ids per vehicle id) seeds the search, e.g. the committed plan when
-    re-planning; visits or vehicles it names that no longer exist are ignored.
+    re-planning; visits or vehicles it names that no longer exist are ignored. ``on_solution``
+    hears the objective of each better solution OR-Tools finds (progress reports).
     """
     params = params or SolveParams()
     started = _time.monotonic()
@@ -116,6 +119,8 @@ def solve(
             own = finalize(problem, _sequences(problem, offered, own_routes), [], reasons, stats)
             stats["own_distance"] = float(own.distance)
     built = ortools_model.build(problem, offered, params.balance_weight)
+    if on_solution is not None:
+        _report_solutions(built.routing, on_solution)
     limit = None
     if params.time_limit_s is not None:
         limit = max(0.01, params.time_limit_s - (_time.monotonic() - started) - _RESERVE_S)
@@ -148,6 +153,20 @@ def solve(
     return found
 
 
+def _report_solutions(routing: Any, on_solution: Callable[[int], None]) -> None:
+    """Tell ``on_solution`` each improving objective, at most once a second (the search finds
+    thousands of solutions; the listener writes to the database)."""
+    last = [0.0]
+
+    def heard() -> None:
+        now = _time.monotonic()
+        if now - last[0] >= 1.0:
+            last[0] = now
+            on_solution(int(routing.CostVar().Value()))
+
+    routing.AddAtSolutionCallback(heard)
+
+
 def _key(problem: Problem, solution: Solution) -> tuple[int, int]:
     """Better plans sort first: fewer unassigned, then less cost (the problem's own measure)."""
     cost = solution.distance if problem.cost == "distance" else solution.travel_s
@@ -170,7 +189,7 @@ def _own_search(
         return None
     assert params.time_limit_s is not None
     budget = params.own_search_share * params.time_limit_s - (_time.monotonic() - started)
-    routes = classic.improve(core, max(budget, 0.0), params.seed)
+    routes = classic.improve_many(core, max(budget, 0.0), params.seed, params.workers)
     if routes is None:
         return None
     return {

@@ -180,6 +180,8 @@ def _ids(world: World, side: Side, role: Role) -> dict[str, str]:
         "recall_id": random,
         "plan_id": random,
         "link_id": random,
+        "webhook_id": random,
+        "year": "2027",
     }
 
 
@@ -193,6 +195,14 @@ BODIES: dict[tuple[str, str], Body] = {
         "location": site_at(1),
     },
     ("PATCH", "/api/v1/outlets/{outlet_id}"): lambda i: {"active": True},
+    ("POST", "/api/v1/webhooks"): lambda i: {"url": "ftp://not-http", "events": ["ticket.created"]},
+    ("POST", "/api/v1/tickets/{ticket_id}/resolve-remotely"): lambda i: {
+        "method": "no-such-method",
+        "advice": "x",
+        "customer_confirmed": False,
+    },
+    ("POST", "/api/v1/tickets/{ticket_id}/cancel"): lambda i: {"reason": ""},
+    ("POST", "/api/v1/tickets/{ticket_id}/close"): lambda i: {},  # the ticket is not resolved: 409
     ("POST", "/api/v1/technicians"): lambda i: {
         "name": "x",
         "plant_id": str(uuid.uuid4()),
@@ -216,6 +226,13 @@ BODIES: dict[tuple[str, str], Body] = {
         "to": (NOW + timedelta(hours=5)).isoformat(),
         "reason": "hose burst",
         "ticket_id": i["ticket_id"],
+    },
+    ("PUT", "/api/v1/plants/{plant_id}/working-hours"): lambda i: {
+        "zone": "Asia/Shanghai",
+        "periods": [["08:30", "12:00"], ["13:30", "17:30"]],  # the default: nothing changes
+    },
+    ("POST", "/api/v1/calendar/notices"): lambda i: {  # refused (400) when allowed: nothing kept
+        "years": {"27": {"source": "x", "holidays": [], "workdays": []}}
     },
     ("POST", "/api/v1/dispatch/preview"): lambda i: {"plant_id": i["plant_id"], "site": site_at(10)},
     ("POST", "/api/v1/tickets"): lambda i: call(i["plant_id"], site_at(10)),
@@ -280,6 +297,8 @@ BODIES: dict[tuple[str, str], Body] = {
 """Well-formed bodies (so a denial is not hidden behind a 400), chosen to change nothing when allowed."""
 
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/api/v1/plants/{plant_id}/calendar/add"): {"start": NOW.isoformat(), "working_hours": "4"},
+    ("GET", "/api/v1/plants/{plant_id}/calendar/elapsed"): {"start": NOW.isoformat(), "end": LATER},
     ("DELETE", "/api/v1/evidence/{evidence_id}"): {"reason": "x"},
     ("GET", "/api/v1/events"): {"topics": "no-such-topic"},  # allowed: 400 instead of an endless stream
 }

@@ -25,7 +25,11 @@ __all__ = ["Served", "SseEvent", "SseReader", "serve", "sse"]
 
 @contextmanager
 def serve(
-    database_url: str, home: Path, extra_env: dict[str, str] | None = None, log_level: str = "warning"
+    database_url: str,
+    home: Path,
+    extra_env: dict[str, str] | None = None,
+    log_level: str = "warning",
+    job_workers: int = 0,
 ) -> Iterator[Served]:
     """``aftersales serve`` (``api.serving``) with ``AFTERSALES_DATABASE_URL`` = the test's database."""
     home.mkdir(parents=True, exist_ok=True)
@@ -36,7 +40,9 @@ def serve(
         "AFTERSALES_DB_POOL_SIZE": "2",
         **(extra_env or {}),
     }
-    with served(env, log=home / "serve.log", timeout_s=30, log_level=log_level) as instance:
+    with served(
+        env, log=home / "serve.log", timeout_s=30, log_level=log_level, job_workers=job_workers
+    ) as instance:
         yield instance
 
 

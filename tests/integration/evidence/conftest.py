@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.settings import Settings
 from tests.integration.s3server import S3Server, s3_bucket, s3_server_session
+from tests.job_worker import job_worker
 
 BASE_URL = "http://testserver.local"
 
@@ -53,3 +54,10 @@ def evidence_client(evidence_settings: Settings) -> Iterator[TestClient]:  # typ
     app = create_app(evidence_settings)
     with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture
+def evidence_worker(evidence_settings: Settings) -> Iterator[None]:
+    """A job worker on the same store: thumbnails are jobs (``dispatch/evidence/thumbnails.py``)."""
+    with job_worker(evidence_settings):
+        yield

@@ -8,7 +8,9 @@ last year, reused from another ticket, and from the gallery without EXIF.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from litestar.testing import TestClient
 
@@ -90,8 +92,27 @@ def test_r_nw_1_near_duplicate_across_tickets_and_outlets(evidence_client: TestC
     assert near["assessment"]["details"]["near_duplicate_of"][0]["evidence_id"] == original["id"]
 
 
+def _listed_once_thumbnailed(
+    client: TestClient,  # type: ignore[type-arg]
+    headers: dict[str, str],
+    ticket_id: str,
+    evidence_id: str,
+    timeout_s: float = 30.0,
+) -> dict[str, Any]:
+    """The ticket's evidence list, as soon as the worker has made ``evidence_id``'s thumbnail."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        response = client.get(f"/api/v1/tickets/{ticket_id}/evidence", headers=headers)
+        assert response.status_code == 200, response.text
+        items = {item["id"]: item for item in response.json()["items"]}
+        if items[evidence_id]["thumbnail_url"] or time.monotonic() > deadline:
+            return items
+        time.sleep(0.2)
+
+
 def test_r_nw_1_list_with_short_lived_urls_and_background_thumbnail(
     evidence_client: TestClient,  # type: ignore[type-arg]
+    evidence_worker: None,
     auth: Auth,
 ) -> None:
     office = auth("dispatcher")
@@ -102,16 +123,14 @@ def test_r_nw_1_list_with_short_lived_urls_and_background_thumbnail(
     done = upload_and_complete(evidence_client, office, ticket["id"], photo)
     pending = upload(evidence_client, office, ticket["id"], camera_photo(6, now), kind="after")
 
-    response = evidence_client.get(f"/api/v1/tickets/{ticket['id']}/evidence", headers=auth("qa"))
-    assert response.status_code == 200, response.text
-    items = {item["id"]: item for item in response.json()["items"]}
+    items = _listed_once_thumbnailed(evidence_client, auth("qa"), ticket["id"], done["id"])
     verified = items[done["id"]]
     assert verified["status"] == "verified" and verified["assessment"]["reasons"] == []
     expires = datetime.fromisoformat(verified["urls_expire_at"])
     assert timedelta(minutes=4) < expires - datetime.now(UTC) <= timedelta(minutes=5)
     download = get_url(evidence_client, verified["download_url"])
     assert download.status_code == 200 and download.content == photo
-    assert verified["thumbnail_url"], "the background job stored a thumbnail"
+    assert verified["thumbnail_url"], "the thumbnail job stored a thumbnail"
     thumb = get_url(evidence_client, verified["thumbnail_url"])
     assert (
         thumb.status_code == 200 and thumb.content[:3] == b"\xff\xd8\xff" and len(thumb.content) < len(photo)

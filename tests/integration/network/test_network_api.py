@@ -117,11 +117,16 @@ def test_r_di_3_dispatcher_sets_the_missing_deadline(client: TestClient, auth: A
 
 
 def test_auth_and_roles(client: TestClient, auth: Auth) -> None:  # type: ignore[type-arg]
-    assert client.get("/health").json() == {
+    health = client.get("/health").json()
+    assert {k: health[k] for k in ("status", "database", "checks", "jobs")} == {
         "status": "ok",
         "database": "ok",
         "checks": {"database": "up", "live_listener": "up"},
+        "jobs": {"workers": 0, "waiting": {}, "running": {}},  # no job worker beside this app
     }
+    assert (
+        len(health["calendar"]) == 2
+    )  # this year's and next year's (their state: tests/integration/calendar)
     assert client.get("/api/v1/plants").status_code == 401
     bad = client.get("/api/v1/plants", headers={"Authorization": "Bearer not-a-token"})
     assert bad.status_code == 401 and bad.json()["error"] == "unauthorized"

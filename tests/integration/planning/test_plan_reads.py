@@ -1,7 +1,8 @@
 """Reads never write (ADR 0011): ``GET /api/v1/plans/{id}`` leaves the database as it found it.
 
-A plan whose worker was lost to a restart (still ``running`` long after its time limit) reads as
-``failed``/``worker_lost``; that state is computed on read, the row is not touched.
+A plan whose worker died mid-solve stays ``running`` as its row says: the job queue gives the job
+to another worker (``tests/integration/house/test_distributed_shape.py``); a read never decides
+that a worker is lost, however late it is.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _row(url: str, plan_id: str) -> str:
     return str(found[0])
 
 
-def test_get_plan_leaves_the_database_unchanged_even_for_a_lost_worker(
+def test_get_plan_leaves_the_database_unchanged_even_long_after_its_limit(
     clocked: TestClient,  # type: ignore[type-arg]
     auth: Auth,
     clock: Clock,
@@ -69,12 +70,10 @@ def test_get_plan_leaves_the_database_unchanged_even_for_a_lost_worker(
     before = _row(database_url, plan["id"])
 
     fresh = clocked.get(f"/api/v1/plans/{plan['id']}", headers=headers)
-    clock.offset = timedelta(days=1)  # long past its time limit: the worker is lost
-    lost = clocked.get(f"/api/v1/plans/{plan['id']}", headers=headers)
+    clock.offset = timedelta(days=1)  # long past its time limit
+    late = clocked.get(f"/api/v1/plans/{plan['id']}", headers=headers)
 
-    assert fresh.status_code == 200, fresh.text
-    assert fresh.json()["status"] == "running"
-    assert lost.status_code == 200, lost.text
-    assert (lost.json()["status"], lost.json()["stage"]) == ("failed", "worker_lost")
-    assert lost.json()["error"]["reason"] == "worker_lost"
+    for response in (fresh, late):
+        assert response.status_code == 200, response.text
+        assert (response.json()["status"], response.json()["stage"]) == ("running", "solving")
     assert _row(database_url, plan["id"]) == before

@@ -1,6 +1,7 @@
-"""No process of ours outlives ``aftersales serve``: the solver pool dies with its parent.
+"""No process of ours outlives ``aftersales serve``: its job workers and their solves die with it.
 
-The plan pool (``api.controllers.planning.plan_workers``) runs a forkserver, solver workers and
+``serve --job-workers 1`` starts a job worker (``api/worker.py``); a plan solve runs in a process
+forked from the worker's forkserver (``dispatch/planning/solve_process.py``), beside
 multiprocessing's resource tracker. After ``kill -9`` of ``serve`` (an OOM kill, a supervisor's
 hard stop) none of them may live on as an orphan holding memory and database connections.
 """
@@ -17,44 +18,7 @@ import httpx
 from tests.conftest import Auth
 from tests.integration.console.server import serve
 from tests.integration.helpers import YANTAI, call, site_at
-
-
-def _stat(pid: int) -> tuple[int, str, int] | None:
-    """(parent pid, state, start time) of a live process from ``/proc``; None when gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return int(fields[1]), fields[0], int(fields[19])
-
-
-def descendants(root: int) -> dict[int, int]:
-    """Every process below ``root``: pid → start time (to tell a reused pid apart)."""
-    children: dict[int, list[int]] = {}
-    started: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None:
-            children.setdefault(stat[0], []).append(int(entry.name))
-            started[int(entry.name)] = stat[2]
-    found: dict[int, int] = {}
-    todo = [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found[child] = started[child]
-            todo.append(child)
-    return found
-
-
-def survivors(processes: dict[int, int]) -> list[str]:
-    """Those still running (a zombie waiting for a reaper has ended)."""
-    alive = []
-    for pid, start in processes.items():
-        stat = _stat(pid)
-        if stat is not None and stat[2] == start and stat[1] != "Z":
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
-            alive.append(f"{pid}: {command}")
-    return alive
+from tests.processes import descendants, survivors
 
 
 def _busy_solver(base_url: str, office: dict[str, str]) -> None:
@@ -78,14 +42,14 @@ def _busy_solver(base_url: str, office: dict[str, str]) -> None:
 
 
 def test_kill_9_of_serve_leaves_no_process_behind(module_database: str, tmp_path: Path, auth: Auth) -> None:
-    with serve(module_database, tmp_path / "home") as served:
+    with serve(module_database, tmp_path / "home", job_workers=1) as served:
         _busy_solver(served.base_url, auth("dispatcher"))
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         tree = descendants(served.process.pid)
-        while len(tree) < 3 and time.monotonic() < deadline:  # forkserver, tracker, worker
+        while len(tree) < 3 and time.monotonic() < deadline:  # job worker, forkserver, solve
             time.sleep(0.2)
             tree = descendants(served.process.pid)
-        assert len(tree) >= 3, f"the solver pool did not start: {tree}"
+        assert len(tree) >= 3, f"the job worker's solve did not start: {tree}"
         os.kill(served.process.pid, signal.SIGKILL)
         served.process.wait(timeout=10)
         deadline = time.monotonic() + 5

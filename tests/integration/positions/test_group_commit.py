@@ -1,4 +1,4 @@
-"""Group commit (ADR 0014): requests waiting at the same moment are stored in one unit of work,
+"""Group commit (ADR 0017): requests waiting at the same moment are stored in one unit of work,
 each answered on its own; one the database refuses fails alone."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Working calendar and the engineer's report deadline (R-FU-3: 3 working days)."""
+"""The engineer's report deadline (R-FU-3: 3 working days) on the working calendar."""
 
 from __future__ import annotations
 
@@ -6,88 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dispatch.field_work import (
-    CalendarNotCovered,
-    OfficialCalendar,
-    add_working_days,
-    china_calendar,
-    report_due,
-)
+from dispatch.calendar import DayCalendar, YearDays, add_working_days, china_calendar
+from dispatch.field_work import report_due
 from dispatch.field_work.calendar import CHINA_TZ
-
-NEXT_YEAR_DUE = (12, 15)
-"""The State Council publishes next year's holidays in November or early December (2025's on
-2024-11-12, 2026's on 2025-11-04). From mid-December on, next year's notice is required too."""
-
-DATA_REVIEWED = date(2026, 11, 28)
-"""The day ``holidays_cn.toml`` was last checked against the published notices. Move it forward
-when a new notice is added; the test below then demands the years required on that day."""
-
-
-def required_years(today: date) -> set[int]:
-    """Years the calendar must cover on ``today`` (R-FU-3 deadlines count working days)."""
-    if (today.month, today.day) < NEXT_YEAR_DUE:
-        return {today.year}
-    return {today.year, today.year + 1}
-
-
-@pytest.mark.parametrize(
-    ("today", "years"),
-    [
-        (date(2026, 1, 1), {2026}),
-        (date(2026, 12, 14), {2026}),
-        (date(2026, 12, 15), {2026, 2027}),
-        (date(2027, 3, 1), {2027}),
-    ],
-)
-def test_required_years_follow_the_publication_date_r_fu_3(today: date, years: set[int]) -> None:
-    assert required_years(today) == years
-
-
-def test_china_calendar_covers_the_years_required_when_last_reviewed_r_fu_3() -> None:
-    """The data covers every year required on ``DATA_REVIEWED`` (the date is injected, not today)."""
-    missing = sorted(y for y in required_years(DATA_REVIEWED) if not china_calendar().covers(y))
-    assert not missing, f"add {missing} to dispatch/field_work/holidays_cn.toml"
-
-
-def test_a_calendar_missing_next_year_is_caught_from_mid_december_r_fu_3() -> None:
-    """The check above can fail: a calendar with 2026 only is short on 2026-12-15."""
-    only_2026 = OfficialCalendar(years=frozenset({2026}), holidays=frozenset(), workdays=frozenset())
-    assert all(only_2026.covers(y) for y in required_years(date(2026, 12, 14)))
-    assert not all(only_2026.covers(y) for y in required_years(date(2026, 12, 15)))
-
-
-def test_make_up_workdays_fall_on_weekends_and_holidays_are_days_off() -> None:
-    """A typo in the data (a workday on a weekday, a worked holiday) would shift deadlines."""
-    cal = china_calendar()
-    assert cal.workdays
-    assert all(d.weekday() >= 5 for d in cal.workdays)
-    assert not cal.holidays & cal.workdays
-    assert all(not cal.is_working_day(d) for d in cal.holidays)
-
-
-@pytest.mark.parametrize(
-    ("day", "working"),
-    [
-        (date(2026, 1, 1), False),  # New Year's Day (Thursday)
-        (date(2026, 1, 4), True),  # Sunday worked (make-up)
-        (date(2026, 2, 14), True),  # Saturday worked before Spring Festival
-        (date(2026, 2, 16), False),  # Spring Festival (Monday)
-        (date(2026, 2, 24), True),  # back to work (Tuesday)
-        (date(2026, 10, 7), False),  # National Day week (Wednesday)
-        (date(2026, 10, 10), True),  # Saturday worked
-        (date(2026, 11, 21), False),  # an ordinary Saturday
-        (date(2026, 11, 23), True),  # an ordinary Monday
-    ],
-)
-def test_china_2026_working_days(day: date, working: bool) -> None:
-    assert china_calendar().is_working_day(day) is working
-
-
-def test_year_without_data_raises_instead_of_guessing() -> None:
-    with pytest.raises(CalendarNotCovered) as err:
-        china_calendar().is_working_day(date(1999, 6, 1))
-    assert err.value.year == 1999
 
 
 def _at_shanghai(year: int, month: int, day: int, hour: int = 15) -> datetime:
@@ -117,6 +38,14 @@ def test_report_due_counts_from_the_local_day_r_fu_3() -> None:
     assert report_due(completed_later, china_calendar()) == date(2026, 11, 25)
 
 
+def test_report_due_after_2026_is_estimated_not_missing_r_fu_3() -> None:
+    """Completed on 2026-12-30 (Wednesday): 31 Dec, then 1 January 2027 is 元旦 (estimated), the
+    weekend, so Monday 4 and Tuesday 5 January. Before, a job completed after 28 December had no
+    deadline at all."""
+    assert report_due(_at_shanghai(2026, 12, 30), china_calendar()) == date(2027, 1, 5)
+    assert report_due(_at_shanghai(2027, 2, 4), china_calendar()) == date(2027, 2, 11)  # 春节 5-8
+
+
 def test_working_calendar_protocol_is_easy_to_fake_r_fu_3() -> None:
     """Any object with ``is_working_day`` / ``covers`` will do (e.g. every day works)."""
 
@@ -132,14 +61,12 @@ def test_working_calendar_protocol_is_easy_to_fake_r_fu_3() -> None:
     assert report_due(done, EveryDay(), working_days=5) == date(2026, 11, 25)
 
 
-def test_official_calendar_from_plain_sets() -> None:
-    cal = OfficialCalendar(
-        years=frozenset({2030}),
-        holidays=frozenset({date(2030, 1, 1)}),
-        workdays=frozenset({date(2030, 1, 5)}),
+def test_a_calendar_from_plain_data_r_fu_3() -> None:
+    cal = DayCalendar(
+        {2030: YearDays(2030, ((date(2030, 1, 1), date(2030, 1, 1)),), (date(2030, 1, 5),), "test")}
     )
-    assert add_working_days(date(2029, 12, 31), 1, cal) == date(2030, 1, 2)
     assert add_working_days(date(2030, 1, 4), 1, cal) == date(2030, 1, 5)  # Saturday worked
+    assert add_working_days(date(2030, 1, 5), 1, cal) == date(2030, 1, 7)
 
 
 def test_naive_completion_time_is_refused() -> None:

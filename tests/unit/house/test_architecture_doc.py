@@ -18,7 +18,9 @@ DOMAINS = [
     "planning/routing",
     "customer_tracking",
     "live",
+    "notifications",
     "access",
+    "calendar",
 ]
 LAYERS = [
     "api/controllers",

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from api.access_log import RedactSecrets, redact_path
+from api.access_log import ACCESS_FORMAT, RedactSecrets, redact_path
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,24 @@ def test_filter_redacts_uvicorn_access_record_arguments() -> None:
     assert RedactSecrets().filter(record)
     assert "dev-s3cr3t" not in record.getMessage()
     assert "/track/osmand/***" in record.getMessage()
+
+
+def test_filter_redacts_granian_access_records_path_and_query_as_one() -> None:
+    """granian's access record is a dict with the path and the query string apart."""
+    args = {
+        "addr": "127.0.0.1",
+        "method": "GET",
+        "path": "/track/osmand/dev-s3cr3t",
+        "query_string": "id=1&lat=37.4",
+        "protocol": "HTTP/1.1",
+        "status": 200,
+        "dt_ms": 1.5,
+    }
+    record = logging.LogRecord("granian.access", logging.INFO, __file__, 1, ACCESS_FORMAT, None, None)
+    record.args = args
+    assert RedactSecrets().filter(record)
+    assert record.getMessage() == '127.0.0.1 - "GET /track/osmand/***?*** HTTP/1.1" 200 1.5 ms'
+    record = logging.LogRecord("granian.access", logging.INFO, __file__, 1, ACCESS_FORMAT, None, None)
+    record.args = {**args, "path": "/api/v1/tickets", "query_string": "status=new"}
+    assert RedactSecrets().filter(record)
+    assert '"GET /api/v1/tickets?status=new HTTP/1.1"' in record.getMessage()

@@ -33,6 +33,13 @@ def test_time_limit_out_of_range(limit: float) -> None:
     assert isinstance(err.value, ValueError)
 
 
+@pytest.mark.parametrize("workers", [0, -1, 65])
+def test_workers_out_of_range(workers: int) -> None:
+    with pytest.raises(InvalidRoutingInput) as err:
+        SolveParams(workers=workers)
+    assert err.value.field == "workers"
+
+
 def test_no_limit_at_all_is_rejected() -> None:
     with pytest.raises(InvalidRoutingInput, match="time_limit_s"):
         SolveParams(time_limit_s=None)

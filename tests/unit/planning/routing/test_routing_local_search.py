@@ -7,6 +7,7 @@ vectorised bookkeeping.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -24,10 +25,13 @@ from dispatch.planning.routing import (
     solve,
 )
 from dispatch.planning.routing import validate as validate_plan
-from dispatch.planning.routing.classic import construct, core_of, improve
+from dispatch.planning.routing.classic import _recreate, _ruin, construct, core_of, improve
 from dispatch.planning.routing.local_search import (
     Core,
+    _oropt,
+    _reversals,
     apply_move,
+    changed,
     cost_of,
     descend,
     feasible,
@@ -127,3 +131,48 @@ def test_r101_search_reaches_within_three_percent_of_bks_quickly() -> None:
     best = improve(core, 1.0, seed=0)
     assert best is not None and _complete(core, best)
     assert cost_of(core, best) <= 16377 * 1.03
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_intra_route_candidate_has_the_stated_delta(seed: int) -> None:
+    """Or-opt strings and 2-opt reversals are priced exactly, also for asymmetric costs."""
+    rng = np.random.default_rng(seed)
+    cost = rng.integers(1, 100, size=(13, 13)).astype(np.int64)
+    seq = [int(u) for u in rng.permutation(np.arange(1, 13))]
+    path = np.asarray([0, *seq, 0])
+
+    def total(s: list[int]) -> int:
+        p = [0, *s, 0]
+        return int(sum(cost[a, b] for a, b in itertools.pairwise(p)))
+
+    cands = _oropt(cost, path, seq) + _reversals(cost, path, seq)
+    assert cands
+    for delta, trial in cands:
+        assert sorted(trial) == sorted(seq)
+        assert total(trial) - total(seq) == delta
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_descent_on_changed_routes_only_reaches_a_full_local_optimum(seed: int) -> None:
+    """Pricing only moves that touch changed routes loses no improving inter-route move."""
+    core = _core(_instance(50, seed, fleet=20))
+    routes = construct(core, random.Random(seed))
+    assert routes is not None
+    routes += [[] for _ in range(core.fleet - len(routes))]
+    rng = random.Random(seed)
+    near = [[], *(np.argsort(core.cost[1:, 1:], axis=1)[:, 1:11] + 1).tolist()]
+    for _ in range(5):
+        trial = [list(r) for r in routes]
+        removed = _ruin(core, trial, near, rng)
+        assert _recreate(core, trial, removed, None, regret=True, opening=True)
+        assert _complete(core, trial) and all(feasible(core, r) for r in trial)
+        descend(core, trial, changed(routes, trial))
+        assert inter_moves(core, layout(core, trial)) == []
+        routes = trial
+
+
+def test_solve_with_two_workers_returns_a_valid_complete_plan() -> None:
+    p = _instance(30, 12)
+    plan = solve(p, SolveParams(time_limit_s=2.0, own_search_share=0.9, workers=2))
+    assert validate_plan(p, plan) == []
+    assert plan.unassigned == ()

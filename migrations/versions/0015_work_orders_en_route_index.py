@@ -1,7 +1,7 @@
 """work orders: a partial index on the technicians of en-route jobs
 
-Revision ID: 0011_work_orders_en_route_index
-Revises: 0010_tracking_link_lifetime
+Revision ID: 0015_work_orders_en_route_index
+Revises: 0014_clock_sweep
 Create Date: 2026-11-29 09:00:00
 
 Position ingest asks, for every group of fixes, which of their technicians are en route (only
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_work_orders_en_route_index"
-down_revision: str | None = "0010_tracking_link_lifetime"
+revision: str = "0015_work_orders_en_route_index"
+down_revision: str | None = "0014_clock_sweep"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
