@@ -1,20 +1,20 @@
 """Position ingest over HTTP: batches of 100 on `POST /api/v1/positions`, and OsmAnd one by one.
 
     aftersales bench positions [--workers 2] [--seconds 15] [--connections 16] [--technicians 50]
-                               [--only batch|osmand]
+                               [--only batch|osmand] [--server granian|uvicorn]
 
-Starts a real `aftersales serve` process (uvicorn, N workers) on a free loopback port against a
-benchmark database in the embedded cluster, registers technicians and OsmAnd devices over HTTP,
+Starts a real `aftersales serve` process (its default server, N workers) on a free loopback port
+against a benchmark database in the embedded cluster, registers technicians and OsmAnd devices over HTTP,
 then loads it with `wrk` (Debian package `wrk`): first batches of 100 positions with distinct
 fix times, then single OsmAnd query-string requests. The stored row count is read back from the
 database, so the figure is positions *stored*, not requests sent. Prints one JSON line per run.
 Target (2 cores, `wrk` on the same machine): ≥ 30,000 positions/s batched with p99 ≤ 100 ms per
 batch; ≥ 2,000 positions/s one by one over OsmAnd.
 
-Beside each figure: the CPU the server's processes and PostgreSQL's spent per request (the figure
-that does not depend on what else runs: two cores serve about 2,000 / (api + postgres + wrk) ms
-requests per second), and the machine's load average (1 minute) just before the run and just
-after it.
+Beside each figure: the CPU the server's processes and PostgreSQL's spent per request
+(``bench/cpu.py``; the figure that does not depend on what else runs: two cores serve about
+2,000 ms / ``total`` requests a second, less what `wrk` takes), and the machine's load average
+(1 minute) just before the run and just after it.
 "Before" is what other work on the machine was doing; "after" includes the benchmark itself
 (server, database and `wrk`), so on two idle cores it ends near 2. Compare figures only at
 similar "before" loads.
@@ -40,10 +40,11 @@ import psycopg
 
 from api.auth import issue_token
 from api.serving import served
+from bench.cpu import CpuMeter, load_average, postmaster_pid
 from bench.http_preview import ensure_wrk
 from bench.network_seed import prepare
 from dispatch.access.principal import Role
-from storage.database import embedded_cluster
+from storage.embedded import ClusterLayout
 
 BATCH_LUA = """
 local technicians = {%(technicians)s}
@@ -96,49 +97,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), summary.errors.status, summary.errors.timeout))
 end
 """
-
-
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU seconds of each process still there (Linux ``/proc``)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    seconds: dict[int, float] = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return seconds
-
-
-def process_tree(root: int) -> list[int]:
-    """``root`` and all its descendants (the server's workers, the database's backends)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        tree.append(pid)
-        todo.extend(parents.get(pid, []))
-    return tree
-
-
-def cpu_used(before: dict[int, float], root: int) -> float:
-    """CPU seconds the tree under ``root`` spent since ``before`` (a process that ended between
-    the two readings is not counted: the server's workers and pooled backends stay)."""
-    after = cpu_seconds(process_tree(root))
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
-
-
-def postmaster_pid(home: Path) -> int:
-    pid_file = embedded_cluster(home).layout.data_dir / "postmaster.pid"
-    return int(pid_file.read_text().splitlines()[0])
 
 
 def count_positions(url: str) -> int:
@@ -197,6 +155,7 @@ def run_wrk(wrk: str, script: Path, base: str, args: argparse.Namespace) -> dict
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="aftersales bench positions", description=__doc__)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=["granian", "uvicorn"], default=None, help="serve's default")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--technicians", type=int, default=50)
@@ -216,8 +175,8 @@ def main(argv: list[str]) -> int:
         "AFTERSALES_RATE_LIMIT_INGEST_IP": "0",  # the load generator is one address: no abuse limit
     }
     try:
-        postmaster = postmaster_pid(args.home)
-        with served(env, workers=args.workers, stop_timeout_s=30) as server:
+        postmaster = postmaster_pid(ClusterLayout.under(args.home).data_dir)
+        with served(env, workers=args.workers, stop_timeout_s=30, server=args.server) as server:
             base = server.base_url
             technicians, secrets = register(base, token, str(plant_id), args.technicians)
             # Distinct fix times per run, in the past (fix times may not be more than a day ahead).
@@ -238,18 +197,18 @@ def main(argv: list[str]) -> int:
                 if args.only not in (None, key):
                     continue
                 before = count_positions(url)
-                load_before = os.getloadavg()[0]
-                api_before = cpu_seconds(process_tree(server.process.pid))
-                database_before = cpu_seconds(process_tree(postmaster))
+                load_before = load_average()
+                meter = CpuMeter({"api": server.process.pid, "postgres": postmaster})
+                meter.start()
                 figures = run_wrk(wrk, script, base, args)
-                api_cpu = cpu_used(api_before, server.process.pid)
-                database_cpu = cpu_used(database_before, postmaster)
-                load_after = os.getloadavg()[0]
+                meter.stop()
+                load_after = load_average()
                 time.sleep(0.5)
                 stored = count_positions(url) - before
                 results.append(
                     {
                         "measure": f"positions over HTTP, {name}",
+                        "server": args.server or "default",
                         "workers": args.workers,
                         "connections": args.connections,
                         "positions_per_s": round(stored / figures["seconds"]),
@@ -257,12 +216,9 @@ def main(argv: list[str]) -> int:
                         "stored": stored,
                         **{k: v for k, v in figures.items() if k != "requests"},
                         "seconds": round(figures["seconds"], 1),
-                        "cpu_ms_per_request": {
-                            "api": round(api_cpu / max(figures["requests"], 1) * 1000, 3),
-                            "postgres": round(database_cpu / max(figures["requests"], 1) * 1000, 3),
-                        },
-                        "load_before": round(load_before, 2),
-                        "load_after": round(load_after, 2),
+                        "cpu_ms_per_request": meter.per_request_ms(figures["requests"]),
+                        "load_before": load_before,
+                        "load_after": load_after,
                         "cpus": os.cpu_count(),
                     }
                 )
