@@ -62,8 +62,8 @@ async def ingest_together(
         )
     finally:
         await writer.close()
+        await parts.read_pool.close()
         await parts.engine.dispose()
-        parts.plan_pool.shutdown()
     return list(answers), ingest.groups
 
 
