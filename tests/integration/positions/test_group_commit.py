@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from litestar.testing import TestClient
@@ -52,7 +53,9 @@ async def ingest_together(
     settings: Settings, bodies: Sequence[list[dict[str, Any]]]
 ) -> tuple[list[IngestResult | BaseException], list[int]]:
     parts = build_components(settings)
-    ingest = CountingIngest(parts.sessions, work_orders_on, tracking_settings(settings))
+    ingest = CountingIngest(
+        parts.sessions, partial(work_orders_on, clock=parts.clock), tracking_settings(settings)
+    )
     ingest.groups = []
     writer = PositionWriter(parts.engine, ingest)
     intake = PositionIntake(writer)
