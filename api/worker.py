@@ -69,9 +69,14 @@ def _at(timestamp: int) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
 
 
-def job_app(components: Components) -> App:
-    """The queue with every task this service runs, bound to ``components``."""
+def job_app(components: Components, http: httpx.AsyncClient) -> App:
+    """The queue with every task this service runs, bound to ``components``; ``http`` is the
+    worker's one client for notification deliveries (its connections are reused)."""
     settings = components.settings
+    private = settings.webhook_allow_private
+    channels = Channels(
+        WebhookChannel(http, private), EmailChannel(settings.smtp()), WeComChannel(http, private)
+    )
     app = App(connector=connector(database_url(settings), max_size=settings.worker_concurrency + 3))
     plans = PlanRunner(components.sessions, components.clock)
 
@@ -99,18 +104,13 @@ def job_app(components: Components) -> App:
 
     @app.task(name=DELIVER_TASK, queue=NOTIFICATIONS_QUEUE, retry=WEBHOOK_RETRY, pass_context=True)
     async def deliver_notification(context: JobContext, delivery_id: str) -> None:
-        async with httpx.AsyncClient(follow_redirects=False) as client:
-            private = settings.webhook_allow_private
-            channels = Channels(
-                WebhookChannel(client, private), EmailChannel(settings.smtp()), WeComChannel(client, private)
-            )
-            await deliver(
-                uuid.UUID(delivery_id),
-                components.sessions,
-                channels,
-                components.clock,
-                last_attempt=context.job.attempts + 1 >= (WEBHOOK_RETRY.max_attempts or 1),
-            )
+        await deliver(
+            uuid.UUID(delivery_id),
+            components.sessions,
+            channels,
+            components.clock,
+            last_attempt=context.job.attempts + 1 >= (WEBHOOK_RETRY.max_attempts or 1),
+        )
 
     @app.periodic(cron=STALLED_SWEEP_CRON)
     @app.task(name="queue.retry_stalled", queue=MAINTENANCE_QUEUE)
@@ -196,8 +196,11 @@ async def run_worker(
 ) -> None:
     """Run jobs until stopped (SIGTERM/SIGINT), or with ``wait=False`` until the queues are empty."""
     components = build_components(settings)
-    app = job_app(components)
-    async with running(components), app.open_async():
+    async with (
+        httpx.AsyncClient(follow_redirects=False) as http,
+        running(components),
+        job_app(components, http).open_async() as app,
+    ):
         await app.run_worker_async(
             queues=list(queues) if queues else list(QUEUES),
             concurrency=concurrency or settings.worker_concurrency,

@@ -27,7 +27,7 @@ import httpx
 from anyio import to_thread
 
 from dispatch.errors import InvalidInput
-from dispatch.notifications.webhooks import SIGNATURE_HEADER, check_url, signature
+from dispatch.notifications.webhooks import MAX_URL, SIGNATURE_HEADER, check_url, signature
 
 TIMEOUT_S = 10.0
 
@@ -185,8 +185,8 @@ def _scheme(target: str) -> str:
 
 def check_target(target: str, *, allow_private: bool, smtp: SmtpSettings | None) -> str:
     """A subscription's URL as stored, or ``InvalidInput`` naming ``url`` (may resolve DNS)."""
-    if len(target) > 2000:
-        raise InvalidInput("url", "at most 2000 characters")
+    if len(target) > MAX_URL:
+        raise InvalidInput("url", f"at most {MAX_URL} characters")
     kind = _scheme(target)
     if kind == "email":
         return EmailChannel(smtp).check(target)

@@ -1,11 +1,12 @@
-"""The solver processes die with the service: no orphan outlives ``kill -9`` of ``serve``.
+"""Solve processes die with their job worker: no orphan outlives ``kill -9`` of it (or of
+``serve``, whose ``--job-workers`` ask the same of the kernel).
 
-The plan pool (``api.controllers.planning.plan_workers``) is a ``forkserver`` that forks the solver
-workers; multiprocessing's resource tracker exits once none of them holds its pipe. A ``SIGKILL``
-of the service runs no clean-up code, so the kernel must do it: ``prctl(PR_SET_PDEATHSIG,
-SIGKILL)`` makes the kernel kill a process when its parent dies. The forkserver asks for it when it
-preloads this module (its parent is the service), each worker in the pool's initializer (its
-parent is the forkserver); with both gone the tracker sees end-of-file and exits by itself.
+A job worker forks each solve from a ``forkserver`` (``dispatch/planning/solve_process.py``);
+multiprocessing's resource tracker exits once none of them holds its pipe. A ``SIGKILL`` runs no
+clean-up code, so the kernel must do it: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` makes the kernel
+kill a process when its parent dies. The forkserver asks for it when it preloads this module (its
+parent is the worker), each solve process when it starts (its parent is the forkserver); with
+both gone the tracker sees end-of-file and exits by itself.
 
 Linux only; elsewhere :func:`die_with_parent` returns False and nothing changes.
 """

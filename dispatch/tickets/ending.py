@@ -113,9 +113,6 @@ class TicketEnding:
             cancelled.append(str(work_order_id))
         return cancelled
 
-    def _set(self, ticket: Ticket, status: TicketStatus) -> None:
-        ticket.status = status.value
-
     async def resolve_remotely(
         self, caller: Principal, ticket_id: uuid.UUID, data: RemoteResolution
     ) -> Ticket:
@@ -134,7 +131,7 @@ class TicketEnding:
                 "resolving the ticket remotely"
             )
         cancelled = await self._cancel_orders(caller, ticket, f"resolved by {data.method}")
-        self._set(ticket, TicketStatus.RESOLVED)
+        ticket.status = TicketStatus.RESOLVED.value
         await self.tickets.record(
             ticket.id,
             caller.label,
@@ -160,7 +157,7 @@ class TicketEnding:
                 f"ticket {ticket.number} is {ticket.status}: only an open ticket is cancelled"
             )
         cancelled = await self._cancel_orders(caller, ticket, why)
-        self._set(ticket, TicketStatus.CANCELLED)
+        ticket.status = TicketStatus.CANCELLED.value
         await self.tickets.record(
             ticket.id,
             caller.label,
@@ -188,7 +185,7 @@ class TicketEnding:
                     f"ticket {ticket.number}: the visit's evidence is not complete ({missing})"
                 )
             evidence = verdict.as_dict()
-        self._set(ticket, TicketStatus.CLOSED)
+        ticket.status = TicketStatus.CLOSED.value
         await self.tickets.record(
             ticket.id,
             caller.label,
